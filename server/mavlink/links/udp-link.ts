@@ -1,0 +1,72 @@
+/** UDP link: listens on HOST:PORT; each datagram is decoded on its own; replies go to the sender's address. */
+import dgram from 'node:dgram';
+import type { Clock } from '../../time/clock.ts';
+import { decodeDatagram, newDecodeCounters } from '../frame-decoder.ts';
+import { newLinkCounters, type BytesHandler, type FrameHandler, type Link, type LinkCounters } from './link.ts';
+
+export interface UdpLinkOptions {
+  id: string;
+  host: string;
+  port: number;
+  clock: Clock;
+}
+
+export class UdpLink implements Link {
+  readonly id: string;
+  readonly counters: LinkCounters = newLinkCounters(newDecodeCounters());
+  private readonly socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+  private readonly frameHandlers: FrameHandler[] = [];
+  private readonly bytesHandlers: BytesHandler[] = [];
+  private readonly endpoints = new Map<string, { host: string; port: number }>();
+  private closed = false;
+
+  constructor(private readonly opts: UdpLinkOptions) {
+    this.id = opts.id;
+    this.socket.on('message', (msg, rinfo) => this.receive(msg, `${rinfo.address}:${rinfo.port}`, rinfo.address, rinfo.port));
+    this.socket.on('error', () => { this.counters.sendErrors++; });
+  }
+
+  onFrame(handler: FrameHandler): void { this.frameHandlers.push(handler); }
+  onBytes(handler: BytesHandler): void { this.bytesHandlers.push(handler); }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('error', reject);
+      this.socket.bind(this.opts.port, this.opts.host, () => {
+        this.socket.off('error', reject);
+        this.socket.setRecvBufferSize?.(8 * 1024 * 1024);
+        resolve();
+      });
+    });
+  }
+
+  address(): { host: string; port: number } {
+    const a = this.socket.address();
+    return { host: a.address, port: a.port };
+  }
+
+  send(remote: string, bytes: Uint8Array): void {
+    const to = this.endpoints.get(remote);
+    if (!to || this.closed) { this.counters.sendErrors++; return; }
+    this.counters.framesOut++;
+    this.counters.bytesOut += bytes.length;
+    this.socket.send(bytes, to.port, to.host, (err) => { if (err) this.counters.sendErrors++; });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private receive(datagram: Buffer, remote: string, host: string, port: number): void {
+    if (!this.endpoints.has(remote)) this.endpoints.set(remote, { host, port });
+    const receivedAtMs = this.opts.clock.nowMs();
+    this.counters.bytesIn += datagram.length;
+    for (const h of this.bytesHandlers) h(remote, datagram, receivedAtMs);
+    decodeDatagram(datagram, (frame) => {
+      this.counters.framesIn++;
+      for (const h of this.frameHandlers) h({ remote, frame, receivedAtMs });
+    }, this.counters.decode);
+  }
+}
