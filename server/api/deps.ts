@@ -1,0 +1,15 @@
+/** What the HTTP layer needs; built by main.ts (real) or by tests. */
+import type { Logger } from 'pino';
+import type { Fleet } from '../fleet/fleet.ts';
+import type { MissionService } from '../fleet/missions.ts';
+import type { Clock } from '../time/clock.ts';
+
+export interface AppDeps {
+  fleet: Fleet;
+  missions: MissionService;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  /** Longest request body accepted, bytes. */
+  bodyLimitBytes?: number;
+}

@@ -1,0 +1,40 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CommandAccepted, DroneCommand } from '../contracts/command.ts';
+import { DroneParams, withErrors } from '../contracts/common.ts';
+import { Drone } from '../contracts/drone.ts';
+import { executeCommand } from '../fleet/drone-commands.ts';
+import type { AppDeps } from './deps.ts';
+import { findDrone } from './drone-lookup.ts';
+
+export function droneRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/api/drones', {
+      schema: { summary: 'Every drone the server knows', tags: ['drones'], response: { 200: Type.Object({ drones: Type.Array(Drone) }) } },
+    }, async () => ({ drones: deps.fleet.list() }));
+
+    app.get('/api/drones/:id', {
+      schema: { summary: 'One drone', tags: ['drones'], params: DroneParams, response: withErrors({ 200: Drone }, 404) },
+    }, async (req) => findDrone(deps.fleet, req.params.id).state);
+
+    app.post('/api/drones/:id/commands', {
+      schema: {
+        summary: 'Send one command; answers when the drone accepted or refused it',
+        description: 'takeoff on a disarmed drone sets the mode the firmware needs, arms and takes off. 409 COMMAND_DENIED carries details.mavResult and the drone\'s reason; 504 COMMAND_TIMEOUT when it never answered.',
+        tags: ['drones'], params: DroneParams, body: DroneCommand,
+        response: withErrors({ 200: CommandAccepted }, 400, 404, 409, 504),
+      },
+    }, async (req) => {
+      const session = findDrone(deps.fleet, req.params.id);
+      const startedMs = deps.clock.nowMs();
+      req.log.info({ droneId: session.id, command: req.body }, 'command requested');
+      try {
+        await executeCommand(session, req.body);
+      } catch (err) {
+        req.log.warn({ droneId: session.id, command: req.body.type, err: (err as Error).message }, 'command failed');
+        throw err;
+      }
+      return { result: 'accepted' as const, droneId: session.id, command: req.body.type, durationMs: deps.clock.nowMs() - startedMs };
+    });
+  };
+}

@@ -1,0 +1,40 @@
+/** Counters for operators and monitoring: frames in/out, bad frames, retries, per link. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { badFrames } from '../mavlink/frame-decoder.ts';
+import type { AppDeps } from './deps.ts';
+
+const LinkMetrics = Type.Object({
+  id: Type.String(), framesIn: Type.Integer(), framesOut: Type.Integer(), bytesIn: Type.Integer(), bytesOut: Type.Integer(),
+  badFrames: Type.Integer(), sendErrors: Type.Integer(),
+  decode: Type.Object({ badCrc: Type.Integer(), truncated: Type.Integer(), unknownMsgid: Type.Integer(), badFlags: Type.Integer(), junkBytes: Type.Integer() }),
+});
+
+const Metrics = Type.Object({
+  links: Type.Array(LinkMetrics),
+  drones: Type.Integer(),
+  dronesConnected: Type.Integer(),
+  commandRetries: Type.Integer(),
+  framesUnrouted: Type.Integer(),
+  packetLossPctByDrone: Type.Record(Type.String(), Type.Number()),
+});
+
+export function metricsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/api/metrics', { schema: { summary: 'Counters: frames, bad frames, retries, loss', tags: ['system'], response: { 200: Metrics } } }, async () => {
+      const drones = deps.fleet.list();
+      return {
+        links: deps.fleet.allLinks().map((l) => {
+          const c = l.counters;
+          const { badCrc, truncated, unknownMsgid, badFlags, junkBytes } = c.decode;
+          return { id: l.id, framesIn: c.framesIn, framesOut: c.framesOut, bytesIn: c.bytesIn, bytesOut: c.bytesOut, badFrames: badFrames(c.decode), sendErrors: c.sendErrors, decode: { badCrc, truncated, unknownMsgid, badFlags, junkBytes } };
+        }),
+        drones: drones.length,
+        dronesConnected: drones.filter((d) => d.connected).length,
+        commandRetries: deps.fleet.commandRetries(),
+        framesUnrouted: deps.fleet.counters.framesUnrouted,
+        packetLossPctByDrone: Object.fromEntries(drones.map((d) => [d.id, d.link.packetLossPct])),
+      };
+    });
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * One vehicle behind one link endpoint: its state, its channel, its command sender and its
+ * mission-transfer slot. Frames from its system arrive in `receive`.
+ */
+import { common, minimal } from 'mavlink-mappings';
+import type { Logger } from 'pino';
+import type { AutopilotAdapter, ControlState, VehicleControl } from '../autopilots/autopilot.ts';
+import type { Drone } from '../contracts/drone.ts';
+import { AppError } from '../errors.ts';
+import type { VehicleChannel } from '../mavlink/channel.ts';
+import { CommandSender, type CommandRequest } from '../mavlink/command-sender.ts';
+import type { MessageClass } from '../mavlink/definitions.ts';
+import type { FrameEncoder, MessageFields } from '../mavlink/frame-encoder.ts';
+import type { Frame } from '../mavlink/frame.ts';
+import type { Link } from '../mavlink/links/link.ts';
+import { decodeAs } from '../mavlink/message.ts';
+import type { WorkItem } from '../mavlink/mission-transfer/work-item.ts';
+import type { TransferResult } from '../mavlink/mission-transfer/types.ts';
+import type { Clock } from '../time/clock.ts';
+import { applyMessage, newDroneState, vehicleTypeName } from './drone-state.ts';
+import type { DroneEvent } from './events.ts';
+import { SequenceTracker } from './sequence-tracker.ts';
+
+const MISSION_MSGIDS = new Set<number>([
+  common.MissionRequest.MSG_ID, common.MissionRequestInt.MSG_ID, common.MissionItemInt.MSG_ID, common.MissionItem.MSG_ID,
+  common.MissionAck.MSG_ID, common.MissionCount.MSG_ID,
+]);
+const REASON_GRACE_MS = 300;
+const RECENT_TEXTS = 20;
+
+export interface SessionOptions {
+  id: string;
+  key: string;
+  link: Link;
+  remote: string;
+  sysid: number;
+  compid: number;
+  type: number;
+  adapter: AutopilotAdapter;
+  encoder: FrameEncoder;
+  clock: Clock;
+  logger: Logger;
+  commandRetries: number;
+  commandTimeoutMs: number;
+}
+
+interface RecentText { atMs: number; severity: number; text: string }
+
+export class DroneSession {
+  readonly id: string;
+  readonly key: string;
+  readonly state: Drone;
+  readonly adapter: AutopilotAdapter;
+  readonly link: Link;
+  readonly remote: string;
+  readonly commands: CommandSender;
+  readonly channel: VehicleChannel;
+  readonly control: VehicleControl;
+  readonly logger: Logger;
+  lastHeartbeatMs: number;
+  private readonly clock: Clock;
+  private readonly encoder: FrameEncoder;
+  private readonly seq = new SequenceTracker();
+  private readonly texts: RecentText[] = [];
+  private readonly changeListeners = new Set<() => void>();
+  private readonly componentTypes = new Map<number, number>();
+  private transfer: WorkItem<unknown> | null = null;
+
+  constructor(opts: SessionOptions) {
+    this.id = opts.id;
+    this.key = opts.key;
+    this.adapter = opts.adapter;
+    this.link = opts.link;
+    this.remote = opts.remote;
+    this.clock = opts.clock;
+    this.encoder = opts.encoder;
+    this.logger = opts.logger;
+    this.lastHeartbeatMs = opts.clock.nowMs();
+    this.state = newDroneState({ id: opts.id, sysid: opts.sysid, compid: opts.compid, autopilot: opts.adapter, type: opts.type, linkId: opts.link.id, remote: opts.remote, nowMs: this.lastHeartbeatMs });
+    this.componentTypes.set(opts.compid, opts.type);
+    this.state.components = [{ compid: opts.compid, type: vehicleTypeName(opts.type) }];
+    const target = { sysid: opts.sysid, compid: opts.compid };
+    this.channel = {
+      target,
+      send: <C extends MessageClass>(clazz: C, fields: MessageFields<C>) => this.link.send(this.remote, this.encoder.encode(clazz, fields)),
+    };
+    this.commands = new CommandSender({ channel: this.channel, clock: opts.clock, retries: opts.commandRetries, timeoutMs: opts.commandTimeoutMs });
+    this.control = this.makeControl();
+  }
+
+  /** A frame from this drone's system (any component). Returns true when the state changed. */
+  receive(frame: Frame, nowMs: number, events: DroneEvent[]): boolean {
+    this.seq.observe(frame.compid, frame.seq);
+    const link = this.state.link;
+    link.framesIn++;
+    if (frame.compid !== this.state.compid) return this.receiveFromComponent(frame);
+    if (frame.msgid === minimal.Heartbeat.MSG_ID) {
+      this.lastHeartbeatMs = nowMs;
+      link.packetLossPct = Math.round(this.seq.lossPct * 10) / 10;
+    } else if (frame.msgid === common.CommandAck.MSG_ID) {
+      const ack = decodeAs(frame, common.CommandAck);
+      this.commands.handleAck({ command: ack.command, result: ack.result, progress: ack.progress, resultParam2: ack.resultParam2 });
+      return false;
+    } else if (MISSION_MSGIDS.has(frame.msgid)) {
+      this.transfer?.handle(frame);
+      return false;
+    } else if (frame.msgid === common.StatusText.MSG_ID) {
+      const t = decodeAs(frame, common.StatusText);
+      this.texts.push({ atMs: nowMs, severity: t.severity, text: t.text });
+      if (this.texts.length > RECENT_TEXTS) this.texts.shift();
+    }
+    const changed = applyMessage(this.state, frame, this.adapter, nowMs, events);
+    if (changed) for (const listener of [...this.changeListeners]) listener();
+    return changed;
+  }
+
+  /** Run one mission-transfer work item; only one runs at a time per drone. */
+  async runTransfer<T>(item: WorkItem<T>): Promise<TransferResult<T>> {
+    if (this.transfer && !this.transfer.finished) return { ok: false, failure: { kind: 'busy' } };
+    this.transfer = item as WorkItem<unknown>;
+    item.start();
+    try {
+      return await item.result;
+    } finally {
+      if (this.transfer === (item as WorkItem<unknown>)) this.transfer = null;
+    }
+  }
+
+  close(): void {
+    this.commands.cancelAll();
+    this.transfer?.cancel();
+  }
+
+  private receiveFromComponent(frame: Frame): boolean {
+    if (frame.msgid !== minimal.Heartbeat.MSG_ID) return false;
+    const hb = decodeAs(frame, minimal.Heartbeat);
+    if (this.componentTypes.get(frame.compid) === hb.type) return false;
+    this.componentTypes.set(frame.compid, hb.type);
+    this.state.components = [...this.componentTypes].map(([compid, type]) => ({ compid, type: componentTypeName(type) }));
+    return true;
+  }
+
+  /** The vehicle's latest STATUSTEXT since `sinceMs`, waiting briefly for one that follows the ACK. */
+  private async reasonSince(sinceMs: number): Promise<string | null> {
+    const find = () => [...this.texts].reverse().find((t) => t.atMs >= sinceMs)?.text ?? null;
+    const now = find();
+    if (now) return now;
+    await new Promise<void>((resolve) => {
+      const timer = this.clock.setTimeout(() => { this.changeListeners.delete(check); resolve(); }, REASON_GRACE_MS);
+      const check = () => { if (find()) { timer.cancel(); this.changeListeners.delete(check); resolve(); } };
+      this.changeListeners.add(check);
+    });
+    return find();
+  }
+
+  private makeControl(): VehicleControl {
+    const controlState = (): ControlState => ({
+      armed: this.state.armed, landed: this.state.landed, mode: this.state.mode, homeAltMslM: this.state.home?.altMslM ?? null,
+    });
+    return {
+      state: controlState,
+      send: (clazz, fields) => this.channel.send(clazz, fields),
+      command: (label, request) => this.command(label, request),
+      waitFor: (predicate, timeoutMs, failure) => new Promise<void>((resolve, reject) => {
+        if (predicate(controlState())) return resolve();
+        const timer = this.clock.setTimeout(() => {
+          this.changeListeners.delete(check);
+          reject(new AppError('COMMAND_TIMEOUT', failure, { timeoutMs }));
+        }, timeoutMs);
+        const check = () => {
+          if (!predicate(controlState())) return;
+          timer.cancel();
+          this.changeListeners.delete(check);
+          resolve();
+        };
+        this.changeListeners.add(check);
+      }),
+    };
+  }
+
+  private async command(label: string, request: CommandRequest): Promise<void> {
+    const startedMs = this.clock.nowMs();
+    const mavCommand = `MAV_CMD_${common.MavCmd[request.command] ?? request.command}`;
+    this.logger.info({ command: label, mavCommand, params: request.params }, 'command sent');
+    const result = await this.commands.send(request);
+    this.logger.info({ command: label, mavCommand, result }, 'command result');
+    switch (result.kind) {
+      case 'accepted':
+        return;
+      case 'rejected': {
+        const reason = await this.reasonSince(startedMs);
+        throw new AppError('COMMAND_DENIED', `${label}: the drone refused (${result.mavResult})${reason ? `: ${reason}` : ''}`, {
+          command: label, mavCommand, mavResult: result.mavResult, reason,
+        });
+      }
+      case 'timeout':
+        throw new AppError('COMMAND_TIMEOUT', `${label}: no answer from the drone after ${result.attempts} attempts`, { command: label, mavCommand, attempts: result.attempts });
+      case 'cancelled':
+        throw new AppError('LINK_LOST', `${label}: cancelled, the drone's session ended`, { command: label, mavCommand });
+    }
+  }
+}
+
+const COMPONENT_TYPES: Record<number, string> = { 6: 'gcs', 18: 'onboard-controller', 26: 'gimbal', 30: 'camera', 27: 'adsb', 2: 'quadrotor' };
+
+function componentTypeName(type: number): string {
+  return COMPONENT_TYPES[type] ?? vehicleTypeName(type);
+}

@@ -1,0 +1,26 @@
+/** What happens to drones, as the stream and the console see it. */
+export type DroneEventKind =
+  | 'drone-discovered'
+  | 'link-lost'
+  | 'link-regained'
+  | 'mode-changed'
+  | 'armed'
+  | 'disarmed'
+  | 'landed'
+  | 'airborne'
+  | 'low-battery'
+  | 'statustext'
+  | 'mission-current'
+  | 'mission-item-reached'
+  | 'command-result'
+  | 'streams-requested';
+
+export interface DroneEvent {
+  kind: DroneEventKind;
+  droneId: string;
+  /** ISO time. */
+  at: string;
+  [detail: string]: unknown;
+}
+
+export type DroneEventHandler = (event: DroneEvent) => void;
