@@ -2,7 +2,7 @@
  * MAVLink codec: Eagle Eye's ingest path (decodeDatagram per UDP datagram + decodeFrame to a plain
  * object) against node-mavlink's stream pipeline (splitter + parser + protocol.data), on one recorded
  * GCS inbound stream, one datagram per frame; the same for encoding; and good frames lost on the
- * junk mixes of docs/../MAVLINK-NOTES.md. Every figure is the median of RUNS runs, interleaved.
+ * junk mixes of ../shared/design/MAVLINK-NOTES.md. Every figure is the median of RUNS runs, interleaved.
  *
  * BENCH_FRAMES (default 250000) and BENCH_RUNS (default 5, at least 3) size it; the defaults take
  * about 35 s on 2 cores.
