@@ -1,11 +1,12 @@
 /** Commands of POST /api/drones/:id/commands (CONTRACT.md). */
 import { Type, type Static } from '@sinclair/typebox';
+import { DiscriminatedUnion } from './common.ts';
 
 const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'degrees' });
 const Lon = Type.Number({ minimum: -180, maximum: 180, description: 'degrees' });
 const AltitudeM = Type.Number({ minimum: 1, maximum: 500, description: 'metres above home' });
 
-export const DroneCommand = Type.Union([
+export const DroneCommand = DiscriminatedUnion('type', [
   Type.Object({ type: Type.Literal('arm') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('disarm') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('takeoff'), altitudeM: AltitudeM }, { additionalProperties: false }),

@@ -1,5 +1,5 @@
 /** Shapes shared by many routes. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TUnion } from '@sinclair/typebox';
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
@@ -16,4 +16,12 @@ export function withErrors<T extends Record<number, unknown>, S extends number>(
   const out: Record<number, unknown> = { ...ok };
   for (const s of statuses) out[s] = ErrorBody;
   return out as T & Record<S, typeof ErrorBody>;
+}
+
+/**
+ * A union told apart by one property (e.g. `type`): validated with the OpenAPI `discriminator`
+ * keyword, so a bad field is reported for the variant the client meant, not for every variant.
+ */
+export function DiscriminatedUnion<T extends TObject[]>(key: string, variants: [...T], options: { description?: string } = {}) {
+  return Type.Unsafe<Static<TUnion<T>>>({ ...options, type: 'object', required: [key], discriminator: { propertyName: key }, oneOf: variants });
 }
