@@ -3,14 +3,26 @@
  * tests call app.inject().
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { auditRoutes } from './api/audit.ts';
+import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
 import type { AppDeps } from './api/deps.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
+import { historyRoutes } from './api/history.ts';
 import { missionRoutes } from './api/missions.ts';
+import { operatorRoutes } from './api/operators.ts';
 import { AppError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with the role it needs (for docs and the role-table test). */
+    routeRoles: RouteRoleEntry[];
+  }
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAtMs = deps.clock.nowMs();
@@ -44,10 +56,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send(new AppError('NOT_FOUND', `no route ${req.method} ${req.url}`).toBody());
   });
 
+  app.decorate('routeRoles', installAuth(app, deps.auth));
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', `too many commands: at most ${ctx.max} per minute per operator; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { max: ctx.max, retryAfterS: Math.ceil(ctx.ttl / 1000) }),
+  });
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
     },
   });
 
@@ -55,6 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes(deps));
   await app.register(droneRoutes(deps));
   await app.register(missionRoutes(deps));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(operatorRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(historyRoutes(deps));
+  app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   mapboxToken: string | null;
   linkLostAfterMs: number;
+  /** Commands (and mission changes) per operator per minute. */
+  commandRatePerMin: number;
 }
 
 export class ConfigError extends Error {
@@ -59,7 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const linkLostAfterMs = Number(env.EAGLE_LINK_LOST_MS ?? 3500);
   if (!(linkLostAfterMs >= 500)) throw new ConfigError('EAGLE_LINK_LOST_MS: a number of milliseconds ≥ 500');
+  const commandRatePerMin = Number(env.EAGLE_COMMAND_RATE_PER_MIN ?? 120);
+  if (!(Number.isInteger(commandRatePerMin) && commandRatePerMin >= 1)) throw new ConfigError('EAGLE_COMMAND_RATE_PER_MIN: a whole number ≥ 1');
   return {
+    commandRatePerMin,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),
     links,
     dbPath: env.EAGLE_DB ?? 'data/eagle-eye.db',

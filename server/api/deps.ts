@@ -1,12 +1,18 @@
 /** What the HTTP layer needs; built by main.ts (real) or by tests. */
 import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { Store } from '../store/store.ts';
 import type { Clock } from '../time/clock.ts';
 
 export interface AppDeps {
   fleet: Fleet;
   missions: MissionService;
+  store: Store;
+  auth: Authenticator;
+  /** Commands per operator per minute on command routes. */
+  commandRateLimitPerMin?: number;
   clock: Clock;
   logger: Logger;
   version: string;

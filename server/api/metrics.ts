@@ -21,7 +21,7 @@ const Metrics = Type.Object({
 
 export function metricsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/metrics', { schema: { summary: 'Counters: frames, bad frames, retries, loss', tags: ['system'], response: { 200: Metrics } } }, async () => {
+    app.get('/api/metrics', { config: { role: 'viewer' }, schema: { summary: 'Counters: frames, bad frames, retries, loss', tags: ['system'], response: { 200: Metrics } } }, async () => {
       const drones = deps.fleet.list();
       return {
         links: deps.fleet.allLinks().map((l) => {

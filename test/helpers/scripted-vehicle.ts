@@ -35,7 +35,7 @@ export interface ScriptedVehicleOptions {
 const MODES = { STABILIZE: 0, AUTO: 3, GUIDED: 4, LOITER: 5, RTL: 6, LAND: 9, BRAKE: 17 } as const;
 type ModeName = keyof typeof MODES;
 const MODE_BY_NUMBER = new Map<number, ModeName>(Object.entries(MODES).map(([k, v]) => [v, k as ModeName]));
-const HORIZONTAL_MPS = 25;
+const HORIZONTAL_MPS = 40;
 const VERTICAL_MPS = 10;
 const STEP_MS = 50;
 const M_PER_DEG_LAT = 111_320;
