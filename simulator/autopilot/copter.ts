@@ -49,8 +49,6 @@ type GuidedState =
   | { kind: 'hold'; target: Target3d }
   | { kind: 'goto'; target: Target3d };
 
-const FORCE_MAGIC = 21196;
-
 export class Copter {
   readonly params: ParamStore;
   readonly missions = new MissionStore();
@@ -208,7 +206,18 @@ export class Copter {
     const dest: Target3d = { ...ne, altitudeM: altitudeRelM ?? this.position.altitudeM };
     if (!this.fence.allows(dest, dest.altitudeM, this.home?.position ?? null)) return false;
     this.guided = { kind: 'goto', target: dest };
+    this.yawOverrideDeg = null;
     return true;
+  }
+
+  /** MAV_CMD_CONDITION_YAW: face `angleDeg` (absolute, or relative to the current heading) until the next target. */
+  conditionYaw(angleDeg: number, relative: boolean, direction: number): number {
+    if (!this.armed || this.onGround || (this.mode !== CopterMode.GUIDED && this.mode !== CopterMode.AUTO)) return R.FAILED;
+    const current = this.lastSensors?.yawDeg ?? 0;
+    const sign = direction < 0 ? -1 : 1;
+    const target = relative ? current + sign * angleDeg : angleDeg;
+    this.yawOverrideDeg = ((target % 360) + 360) % 360;
+    return R.ACCEPTED;
   }
 
   reposition(target: LatLon | null, altitudeRelM: number | null, speedMps: number, changeMode: boolean): number {

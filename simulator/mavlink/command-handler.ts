@@ -81,7 +81,7 @@ export function handleCommand(req: CommandRequest, ctx: CommandContext): number 
       c.params.set('FENCE_ENABLE', p1 >= 1 ? 1 : 0);
       return R.ACCEPTED;
     case Cmd.CONDITION_YAW:
-      return R.ACCEPTED;
+      return c.conditionYaw(p1, p4 !== 0, req.params[2]);
     case Cmd.SET_MESSAGE_INTERVAL:
       return ctx.streams.setMessageInterval(Math.round(p1), p2, ctx.nowMs) ? R.ACCEPTED : R.FAILED;
     case Cmd.REQUEST_MESSAGE:
@@ -91,7 +91,6 @@ export function handleCommand(req: CommandRequest, ctx: CommandContext): number 
     case Cmd.REQUEST_AUTOPILOT_CAPABILITIES:
       return ctx.sendOnce(MSG.AUTOPILOT_VERSION) ? R.ACCEPTED : R.FAILED;
     default:
-      void p4;
       return R.UNSUPPORTED;
   }
 }

@@ -124,4 +124,12 @@ describe('arming and GUIDED flight (over UDP)', () => {
     expect(maxAltM).toBeGreaterThan(14.5); // RTL_ALT 15 m
     expect(drone.truth().onGround).toBe(true);
   });
+
+  it('CONDITION_YAW turns the hovering drone to the asked heading within the yaw-rate limit', async () => {
+    await armAndTakeOff(10);
+    const drone = fleet.drones[0]!;
+    expect((await gcs.command(sysid, Cmd.CONDITION_YAW, [135, 30, 1, 0])).result).toBe(R.ACCEPTED);
+    const tookMs = await runUntil(fleet, gcs, () => Math.abs(drone.truth().yawDeg - 135) < 1, { maxSimMs: 10_000, chunkMs: 100 });
+    expect(tookMs).toBeGreaterThanOrEqual(1000); // ≥ 135° / 90°/s
+  });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { common } from 'mavlink-mappings';
 import { CopterMode, startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { LocalFrame } from '../../simulator/geo.ts';
+import { decodeAs } from '../../server/mavlink/message.ts';
 import { TestGcs, type MissionItemSpec } from './helpers/gcs.ts';
 import { runFor, runUntil } from './helpers/lockstep.ts';
 
@@ -132,5 +133,37 @@ describe('mission protocol and AUTO (over UDP)', () => {
     expect((await gcs.command(sysid, Cmd.MISSION_START, [0, 0])).result).toBe(R.FAILED);
     await runFor(fleet, gcs, 200);
     expect(gcs.vehicle(sysid).statusTexts).toContain('Auto: Missing Takeoff Cmd');
+  });
+
+  it('MISSION_SET_CURRENT is answered with MISSION_CURRENT at that item', async () => {
+    await start();
+    const { corners } = square(20);
+    expect(await gcs.uploadMission(sysid, [{ command: Cmd.NAV_WAYPOINT }, { command: Cmd.NAV_TAKEOFF, alt: 10 }, ...corners])).toBe(MR.ACCEPTED);
+    const current = gcs.next((f) => f.msgid === common.MissionCurrent.MSG_ID && decodeAs(f, common.MissionCurrent).seq === 3);
+    gcs.send(sysid, common.MissionSetCurrent, { targetSystem: sysid, targetComponent: 1, seq: 3 });
+    const m = decodeAs(await current, common.MissionCurrent);
+    expect(m.total).toBe(4);
+  });
+
+  it('an upload over a link losing 20 % of datagrams completes: the vehicle re-requests what it did not get', async () => {
+    await start();
+    const { corners } = square(20);
+    const items: MissionItemSpec[] = [{ command: Cmd.NAV_WAYPOINT }, { command: Cmd.NAV_TAKEOFF, alt: 10 }, ...corners, ...corners, ...corners];
+    fleet.injectFault(0, { kind: 'packet-loss', percent: 20 });
+    let result: number | null = null;
+    // A GCS resends MISSION_COUNT when nothing comes back; the vehicle's 1 s re-request timer runs on simulated time.
+    for (let attempt = 0; attempt < 5 && result === null; attempt++) {
+      const upload = gcs.uploadMission(sysid, items, 0, 30_000).then((r) => { result = r; }, () => undefined);
+      await runUntil(fleet, gcs, () => result !== null, { maxSimMs: 20_000, chunkMs: 100 }).catch(() => undefined);
+      if (result === null) gcs.abortWaits();
+      await upload;
+    }
+    expect(result).toBe(MR.ACCEPTED);
+    const link = fleet.drones[0]!.endpoint.link;
+    expect(link.droppedIn + link.droppedOut).toBeGreaterThan(0);
+    expect(gcs.lastUploadRequestIds.length).toBeGreaterThan(items.length); // some items were asked for again
+    fleet.injectFault(0, { kind: 'packet-loss', percent: 0 });
+    const back = await gcs.downloadMission(sysid);
+    expect(back.map((i) => i.command)).toEqual(items.map((i) => i.command));
   });
 });

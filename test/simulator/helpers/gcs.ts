@@ -36,7 +36,7 @@ export interface MissionItemSpec {
   alt?: number;
 }
 
-type Waiter = { match: (f: Frame) => boolean; resolve: (f: Frame) => void };
+type Waiter = { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void };
 
 export class TestGcs {
   readonly vehicles = new Map<number, VehicleView>();
@@ -97,10 +97,17 @@ export class TestGcs {
     }
   }
 
+  /** Give up every pending wait: their promises reject, and a retried exchange starts clean. */
+  abortWaits(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(new Error('aborted'));
+  }
+
   /** Next frame (from now on) that matches, within a wall-clock deadline. */
   next(match: (f: Frame) => boolean, timeoutMs = 2000): Promise<Frame> {
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { match, resolve: (f) => { clearTimeout(timer); resolve(f); } };
+      const waiter: Waiter = { match, resolve: (f) => { clearTimeout(timer); resolve(f); }, reject: (e) => { clearTimeout(timer); reject(e); } };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error('timed out waiting for a frame'));
@@ -157,6 +164,7 @@ export class TestGcs {
           return f.msgid === common.MissionAck.MSG_ID;
         },
         resolve: (f) => { cleanup(); resolve(decodeAs(f, common.MissionAck).type); },
+        reject: (e) => { cleanup(); reject(e); },
       };
       const cleanup = () => { clearTimeout(timer); this.waiters = this.waiters.filter((w) => w !== waiter); };
       this.waiters.push(waiter);
