@@ -149,7 +149,8 @@ export class Copter {
     this.armedAtMs = this.nowMs;
     this.hasTakenOff = false;
     this.speedOverrideMps = null;
-    if (!this.home && this.positionOk) this.setHomeHere();
+    // ArduCopter moves home to where it arms.
+    if (this.positionOk) this.setHomeHere();
     if (this.mode === CopterMode.GUIDED) this.guided = { kind: 'idle' };
     return R.ACCEPTED;
   }
@@ -277,10 +278,16 @@ export class Copter {
     this.updateEstimate(sensors);
     this.checkFailsafes(sensors);
     this.checkAutoDisarm();
-    if (!this.armed) return MOTORS_OFF;
+    if (!this.armed) {
+      this.landedState = this.onGround ? LandedState.ON_GROUND : LandedState.IN_AIR;
+      return MOTORS_OFF;
+    }
 
     const out = this.navigate();
-    if (!out) return { motorsOn: true, velNorthMps: 0, velEastMps: 0, velUpMps: 0, yawDeg: null };
+    if (!out) {
+      this.landedState = this.onGround ? LandedState.ON_GROUND : LandedState.IN_AIR;
+      return { motorsOn: true, velNorthMps: 0, velEastMps: 0, velUpMps: 0, yawDeg: null };
+    }
     let { velNorthMps, velEastMps } = out.demand;
     if (!this.positionOk) { velNorthMps = 0; velEastMps = 0; }
     const yawDeg = this.yawOverrideDeg ?? out.yawDeg;
