@@ -2,6 +2,7 @@
  * buildApp(deps): the Fastify instance with every route, not listening. main.ts listens;
  * tests call app.inject().
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -78,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operatorRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(historyRoutes(deps));
+  const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }
