@@ -13,7 +13,7 @@ import { Geofence } from './fence.ts';
 import type { Position3d, SpeedLimits, Target3d } from './guidance.ts';
 import { MissionExecutor } from './mission-executor.ts';
 import { MissionStore, MissionType } from './mission-item.ts';
-import { CopterMode, modeAllowsArming, modeName, modeNeedsPosition } from './modes.ts';
+import { CopterMode, modeAllowsArming, modeNeedsPosition } from './modes.ts';
 import { hold, LandController, RtlController, TakeoffController, type NavContext, type NavOutput } from './nav.ts';
 import { ParamStore } from './params.ts';
 import { Severity, type SensorInputs } from './sensors.ts';
@@ -42,6 +42,8 @@ export interface Home {
 
 /** EXTENDED_SYS_STATE.landed_state values. */
 export const LandedState = { ON_GROUND: 1, IN_AIR: 2, TAKEOFF: 3, LANDING: 4 } as const;
+
+const PRE_ARM_REPORT_INTERVAL_MS = 30_000;
 
 type GuidedState =
   | { kind: 'idle' }
@@ -82,6 +84,7 @@ export class Copter {
   private land: LandController | null = null;
   readonly executor: MissionExecutor;
   private lastSensors: SensorInputs | null = null;
+  private nextPreArmReportMs: number;
 
   constructor(
     nowMs: number,
@@ -93,6 +96,7 @@ export class Copter {
   ) {
     this.bootMs = nowMs;
     this.nowMs = nowMs;
+    this.nextPreArmReportMs = nowMs + PRE_ARM_REPORT_INTERVAL_MS;
     this.params = new ParamStore(params);
     this.fence = new Geofence(this.params);
     this.executor = new MissionExecutor(
@@ -278,6 +282,7 @@ export class Copter {
     this.updateEstimate(sensors);
     this.checkFailsafes(sensors);
     this.checkAutoDisarm();
+    this.reportPreArm();
     if (!this.armed) {
       this.landedState = this.onGround ? LandedState.ON_GROUND : LandedState.IN_AIR;
       return MOTORS_OFF;
@@ -330,6 +335,15 @@ export class Copter {
     if (this.failsafe.thrustLoss) return 'PreArm: Motors: check failed';
     if (this.fence.enabled && !this.fence.allows(this.position, 0, this.home?.position ?? null)) return 'PreArm: Fence: vehicle outside fence';
     return null;
+  }
+
+  /** Like ArduPilot, a disarmed vehicle repeats why it cannot arm every 30 s. */
+  private reportPreArm(): void {
+    if (this.armed || this.nowMs < this.nextPreArmReportMs) return;
+    this.nextPreArmReportMs = this.nowMs + PRE_ARM_REPORT_INTERVAL_MS;
+    if (this.params.get('ARMING_CHECK') === 0) return;
+    const reason = this.preArmFailure();
+    if (reason && reason !== 'PreArm: Mode not armable') this.events.statusText(Severity.CRITICAL, reason);
   }
 
   private checkAutoDisarm(): void {
@@ -521,9 +535,5 @@ export class Copter {
         if (this.onGround) return null;
         return { demand: { velNorthMps: 0, velEastMps: 0, velUpMps: -2.5 }, yawDeg: null, done: false };
     }
-  }
-
-  describeMode(): string {
-    return modeName(this.mode);
   }
 }

@@ -52,6 +52,13 @@ describe('arming and GUIDED flight (over UDP)', () => {
     expect(gcs.vehicle(sysid).statusTexts.some((t) => t.startsWith('PreArm:'))).toBe(true);
   });
 
+  it('a disarmed drone that cannot arm repeats its PreArm reason every 30 s, unasked', async () => {
+    fleet.injectFault(0, { kind: 'gps-loss' });
+    await runFor(fleet, gcs, 65_000, true, 500);
+    const reports = gcs.vehicle(sysid).statusTexts.filter((t) => t === 'PreArm: Need Position Estimate');
+    expect(reports).toHaveLength(2);
+  });
+
   it('refuses to arm in a mode that is not armable (RTL)', async () => {
     await runFor(fleet, gcs, 5000);
     expect((await gcs.setMode(sysid, CopterMode.RTL)).result).toBe(R.ACCEPTED);
