@@ -7,7 +7,7 @@
  * the reason, when ArduPilot gives one, sent as a STATUSTEXT through `events`.
  */
 import { common } from 'mavlink-mappings';
-import type { LatLon, LocalFrame, NorthEast } from '../geo.ts';
+import { bearingDeg, horizontalDistanceM, type LatLon, type LocalFrame, type NorthEast } from '../geo.ts';
 import { MOTORS_OFF, type PhysicsCommand } from '../physics/state.ts';
 import { Geofence } from './fence.ts';
 import type { Position3d, SpeedLimits, Target3d } from './guidance.ts';
@@ -78,6 +78,8 @@ export class Copter {
   private critVoltageSinceMs: number | null = null;
   private speedOverrideMps: number | null = null;
   private yawOverrideDeg: number | null = null;
+  /** Region of interest: the nose points at it in GUIDED and AUTO until cleared or the mode changes. */
+  private roi: NorthEast | null = null;
   private guided: GuidedState = { kind: 'idle' };
   private holdTarget: Target3d | null = null;
   private rtl: RtlController | null = null;
@@ -108,6 +110,7 @@ export class Copter {
         text: (sev, text) => this.events.statusText(sev, text),
         changeSpeed: (mps) => { this.speedOverrideMps = mps; },
         setYaw: (deg) => { this.yawOverrideDeg = deg; },
+        setRoi: (roi) => { this.roi = roi; },
       },
     );
   }
@@ -215,6 +218,13 @@ export class Copter {
     return true;
   }
 
+  /** MAV_CMD_DO_SET_ROI_LOCATION (null clears it, as DO_SET_ROI_NONE). */
+  setRoi(target: LatLon | null): number {
+    if (this.mode !== CopterMode.GUIDED && this.mode !== CopterMode.AUTO) return R.FAILED;
+    this.roi = target ? this.frame.toNorthEast(target) : null;
+    return R.ACCEPTED;
+  }
+
   /** MAV_CMD_CONDITION_YAW: face `angleDeg` (absolute, or relative to the current heading) until the next target. */
   conditionYaw(angleDeg: number, relative: boolean, direction: number): number {
     if (!this.armed || this.onGround || (this.mode !== CopterMode.GUIDED && this.mode !== CopterMode.AUTO)) return R.FAILED;
@@ -295,7 +305,8 @@ export class Copter {
     }
     let { velNorthMps, velEastMps } = out.demand;
     if (!this.positionOk) { velNorthMps = 0; velEastMps = 0; }
-    const yawDeg = this.yawOverrideDeg ?? out.yawDeg;
+    const roiDeg = this.roi && horizontalDistanceM(this.position, this.roi) > 2 ? bearingDeg(this.position, this.roi) : null;
+    const yawDeg = roiDeg ?? this.yawOverrideDeg ?? out.yawDeg;
     this.landedState = this.onGround ? (out.demand.velUpMps > 0 ? LandedState.TAKEOFF : LandedState.ON_GROUND)
       : out.demand.velUpMps < -0.2 && (this.mode === CopterMode.LAND || this.rtl?.phase === 'land') ? LandedState.LANDING
       : this.guided.kind === 'takeoff' ? LandedState.TAKEOFF : LandedState.IN_AIR;
@@ -445,6 +456,7 @@ export class Copter {
     this.land = null;
     this.holdTarget = null;
     this.yawOverrideDeg = null;
+    this.roi = null;
     switch (mode) {
       case CopterMode.GUIDED:
         this.guided = this.onGround ? { kind: 'idle' } : { kind: 'hold', target: here };

@@ -139,4 +139,15 @@ describe('arming and GUIDED flight (over UDP)', () => {
     const tookMs = await runUntil(fleet, gcs, () => Math.abs(drone.truth().yawDeg - 135) < 1, { maxSimMs: 10_000, chunkMs: 100 });
     expect(tookMs).toBeGreaterThanOrEqual(1000); // ≥ 135° / 90°/s
   });
+
+  it('DO_SET_ROI_LOCATION (COMMAND_INT) points the nose at the location; DO_SET_ROI_NONE releases it', async () => {
+    await armAndTakeOff(10);
+    const drone = fleet.drones[0]!;
+    const frame = new LocalFrame(drone.truth());
+    const east = frame.toLatLon({ northM: 0, eastM: 200 });
+    const ack = await gcs.command(sysid, Cmd.DO_SET_ROI_LOCATION, [0, 0, 0, 0, Math.round(east.lat * 1e7), Math.round(east.lon * 1e7), 0], { int: true });
+    expect(ack.result).toBe(R.ACCEPTED);
+    await runUntil(fleet, gcs, () => Math.abs(drone.truth().yawDeg - 90) < 2, { maxSimMs: 10_000, chunkMs: 100 });
+    expect((await gcs.command(sysid, Cmd.DO_SET_ROI_NONE)).result).toBe(R.ACCEPTED);
+  });
 });
