@@ -172,6 +172,8 @@ export class Copter {
   }
 
   setMode(mode: CopterMode, reason: 'gcs' | 'failsafe' = 'gcs'): number {
+    // Asking for the current mode changes nothing (a GUIDED target or RTL in progress carries on).
+    if (mode === this.mode) return R.ACCEPTED;
     if (modeNeedsPosition(mode) && !this.positionOk && mode !== this.mode) {
       if (reason === 'gcs') this.events.statusText(Severity.WARNING, `Flight mode change failed`);
       return R.FAILED;

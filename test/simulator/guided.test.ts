@@ -150,4 +150,18 @@ describe('arming and GUIDED flight (over UDP)', () => {
     await runUntil(fleet, gcs, () => Math.abs(drone.truth().yawDeg - 90) < 2, { maxSimMs: 10_000, chunkMs: 100 });
     expect((await gcs.command(sysid, Cmd.DO_SET_ROI_NONE)).result).toBe(R.ACCEPTED);
   });
+
+  it('DO_SET_MODE to the mode it is already in keeps the GUIDED target', async () => {
+    await armAndTakeOff(10);
+    const drone = fleet.drones[0]!;
+    const frame = new LocalFrame(drone.truth());
+    const target = frame.toLatLon({ northM: 80, eastM: 0 });
+    gcs.send(sysid, common.SetPositionTargetGlobalInt, {
+      targetSystem: sysid, targetComponent: 1, coordinateFrame: common.MavFrame.GLOBAL_RELATIVE_ALT_INT, typeMask: 0x0df8,
+      latInt: Math.round(target.lat * 1e7), lonInt: Math.round(target.lon * 1e7), alt: 10,
+    });
+    await runFor(fleet, gcs, 3000);
+    expect((await gcs.setMode(sysid, CopterMode.GUIDED)).result).toBe(R.ACCEPTED);
+    await runUntil(fleet, gcs, () => frame.toNorthEast(drone.truth()).northM > 78, { maxSimMs: 40_000 });
+  });
 });
