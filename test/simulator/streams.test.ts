@@ -82,3 +82,18 @@ describe('simulator streams (over UDP, as a ground station sees them)', () => {
     expect(v.flightSwVersion >>> 24).toBe(4);
   });
 });
+
+describe('a fleet bigger than the sysid space', () => {
+  it('wraps sysids past 250, each drone on its own socket, so 252 drones are 252 endpoints', async () => {
+    const gcs = await TestGcs.open();
+    const fleet = await startSimFleet({ drones: 252, link: { host: '127.0.0.1', port: gcs.port }, lockstep: true, seed: 1 });
+    try {
+      await runUntil(fleet, null, () => gcs.endpoints.size === 252, { maxSimMs: 3000 });
+      expect(fleet.drones.map((d) => d.sysid).slice(248)).toEqual([249, 250, 1, 2]);
+      expect([...gcs.endpoints].filter((e) => e.startsWith('1@'))).toHaveLength(2);
+    } finally {
+      await fleet.close();
+      await gcs.close();
+    }
+  });
+});
