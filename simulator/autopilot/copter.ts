@@ -9,11 +9,13 @@
 import { common } from 'mavlink-mappings';
 import { bearingDeg, horizontalDistanceM, type LatLon, type LocalFrame, type NorthEast } from '../geo.ts';
 import { MOTORS_OFF, type PhysicsCommand } from '../physics/state.ts';
+import { preArmFailure } from './arming.ts';
+import { BatteryMonitor, batteryFailsafeText } from './battery-monitor.ts';
 import { Geofence } from './fence.ts';
 import type { Position3d, SpeedLimits, Target3d } from './guidance.ts';
 import { MissionExecutor } from './mission-executor.ts';
 import { MissionStore, MissionType } from './mission-item.ts';
-import { CopterMode, modeAllowsArming, modeNeedsPosition } from './modes.ts';
+import { CopterMode, modeNeedsPosition } from './modes.ts';
 import { hold, LandController, RtlController, TakeoffController, type NavContext, type NavOutput } from './nav.ts';
 import { ParamStore } from './params.ts';
 import { Severity, type SensorInputs } from './sensors.ts';
@@ -55,6 +57,7 @@ export class Copter {
   readonly params: ParamStore;
   readonly missions = new MissionStore();
   readonly fence: Geofence;
+  private readonly battery: BatteryMonitor;
   mode: CopterMode = CopterMode.STABILIZE;
   armed = false;
   home: Home | null = null;
@@ -74,8 +77,6 @@ export class Copter {
   private hasTakenOff = false;
   private onGroundSinceMs: number | null = 0;
   private positionLostSinceMs: number | null = null;
-  private lowVoltageSinceMs: number | null = null;
-  private critVoltageSinceMs: number | null = null;
   private speedOverrideMps: number | null = null;
   private yawOverrideDeg: number | null = null;
   /** Region of interest: the nose points at it in GUIDED and AUTO until cleared or the mode changes. */
@@ -101,6 +102,7 @@ export class Copter {
     this.nextPreArmReportMs = nowMs + PRE_ARM_REPORT_INTERVAL_MS;
     this.params = new ParamStore(params);
     this.fence = new Geofence(this.params);
+    this.battery = new BatteryMonitor(this.params);
     this.executor = new MissionExecutor(
       () => this.missions.items(MissionType.MISSION),
       () => ({ frame: this.frame, homeAmslM: this.home?.amslM ?? this.groundAmslM }),
@@ -339,15 +341,11 @@ export class Copter {
   }
 
   private preArmFailure(): string | null {
-    if (!modeAllowsArming(this.mode)) return 'PreArm: Mode not armable';
-    if (!this.positionOk) return 'PreArm: Need Position Estimate';
-    const s = this.lastSensors;
-    if (s && s.gps.fixType < 3) return 'PreArm: GPS 1: Bad fix';
-    if (this.failsafe.batteryLow || this.failsafe.batteryCritical) return 'PreArm: Battery 1 low voltage failsafe';
-    if (s && s.battery.voltageV < this.params.get('BATT_ARM_VOLT')) return 'PreArm: Battery 1 below minimum arming voltage';
-    if (this.failsafe.thrustLoss) return 'PreArm: Motors: check failed';
-    if (this.fence.enabled && !this.fence.allows(this.position, 0, this.home?.position ?? null)) return 'PreArm: Fence: vehicle outside fence';
-    return null;
+    return preArmFailure({
+      mode: this.mode, positionOk: this.positionOk, sensors: this.lastSensors,
+      batteryFailsafe: this.battery.level !== 'ok', thrustLoss: this.failsafe.thrustLoss,
+      position: this.position, home: this.home?.position ?? null, fence: this.fence, params: this.params,
+    });
   }
 
   /** Like ArduPilot, a disarmed vehicle repeats why it cannot arm every 30 s. */
@@ -385,25 +383,15 @@ export class Copter {
       else if (!(fsGcs === 2 && this.mode === CopterMode.AUTO)) this.failsafeReturn();
     }
     // Battery
-    const lowVolt = this.params.get('BATT_LOW_VOLT');
-    const critVolt = this.params.get('BATT_CRT_VOLT');
-    const timerMs = this.params.get('BATT_LOW_TIMER') * 1000;
-    const remainingMah = this.params.get('BATT_CAPACITY') - s.battery.usedMah;
-    this.lowVoltageSinceMs = lowVolt > 0 && s.battery.voltageV < lowVolt ? (this.lowVoltageSinceMs ?? this.nowMs) : null;
-    this.critVoltageSinceMs = critVolt > 0 && s.battery.voltageV < critVolt ? (this.critVoltageSinceMs ?? this.nowMs) : null;
-    const critMah = this.params.get('BATT_CRT_MAH');
-    const lowMah = this.params.get('BATT_LOW_MAH');
-    const critical = (this.critVoltageSinceMs !== null && this.nowMs - this.critVoltageSinceMs >= timerMs) || (critMah > 0 && remainingMah < critMah);
-    const low = critical || (this.lowVoltageSinceMs !== null && this.nowMs - this.lowVoltageSinceMs >= timerMs) || (lowMah > 0 && remainingMah < lowMah);
-    const used = `${s.battery.voltageV.toFixed(2)}V used ${Math.round(s.battery.usedMah)} mAh`;
-    if (critical && !this.failsafe.batteryCritical) {
+    const level = this.battery.update(this.nowMs, s.battery);
+    if (level === 'critical') {
       this.failsafe.batteryCritical = true;
       this.failsafe.batteryLow = true;
-      this.events.statusText(Severity.CRITICAL, `Battery 1 is critical ${used}`);
+      this.events.statusText(Severity.CRITICAL, batteryFailsafeText(level, s.battery));
       this.batteryAction(this.params.get('BATT_FS_CRT_ACT'), flying);
-    } else if (low && !this.failsafe.batteryLow) {
+    } else if (level === 'low') {
       this.failsafe.batteryLow = true;
-      this.events.statusText(Severity.WARNING, `Battery 1 is low ${used}`);
+      this.events.statusText(Severity.WARNING, batteryFailsafeText(level, s.battery));
       this.batteryAction(this.params.get('BATT_FS_LOW_ACT'), flying);
     }
     // EKF (position lost in the air)
