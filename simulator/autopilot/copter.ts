@@ -47,6 +47,9 @@ export const LandedState = { ON_GROUND: 1, IN_AIR: 2, TAKEOFF: 3, LANDING: 4 } a
 
 const PRE_ARM_REPORT_INTERVAL_MS = 30_000;
 
+/** The firmware version the simulator claims (HEARTBEAT-adjacent: AUTOPILOT_VERSION, boot STATUSTEXT). */
+export const ARDUCOPTER_VERSION = { major: 4, minor: 5, patch: 7 } as const;
+
 type GuidedState =
   | { kind: 'idle' }
   | { kind: 'takeoff'; ctl: TakeoffController; altitudeM: number }
@@ -88,6 +91,8 @@ export class Copter {
   readonly executor: MissionExecutor;
   private lastSensors: SensorInputs | null = null;
   private nextPreArmReportMs: number;
+  private ekfUsedGps = false;
+  private bootReported = false;
 
   constructor(
     nowMs: number,
@@ -292,6 +297,11 @@ export class Copter {
 
   tick(nowMs: number, sensors: SensorInputs): PhysicsCommand {
     this.nowMs = nowMs;
+    if (!this.bootReported) {
+      this.bootReported = true;
+      this.events.statusText(Severity.INFO, `ArduCopter V${ARDUCOPTER_VERSION.major}.${ARDUCOPTER_VERSION.minor}.${ARDUCOPTER_VERSION.patch} (eagle-eye sim)`);
+      this.events.statusText(Severity.INFO, 'Frame: QUAD/X');
+    }
     this.lastSensors = sensors;
     this.updateEstimate(sensors);
     this.checkFailsafes(sensors);
@@ -320,7 +330,12 @@ export class Copter {
   private updateEstimate(s: SensorInputs): void {
     const settled = this.nowMs - this.bootMs >= this.options.positionSettleMs;
     const gpsOk = s.gps.fixType >= 3;
+    const wasOk = this.positionOk;
     this.positionOk = settled && gpsOk;
+    if (this.positionOk && !wasOk && !this.ekfUsedGps) {
+      this.ekfUsedGps = true;
+      this.events.statusText(Severity.INFO, 'EKF3 IMU0 is using GPS');
+    }
     if (gpsOk) {
       this.position = { northM: s.gps.northM, eastM: s.gps.eastM, altitudeM: s.baroAltitudeM };
       this.velocity = { northMps: s.gps.velNorthMps, eastMps: s.gps.velEastMps, upMps: s.gps.velUpMps };

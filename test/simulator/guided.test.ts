@@ -32,6 +32,12 @@ describe('arming and GUIDED flight (over UDP)', () => {
     await runUntil(fleet, gcs, () => drone.truth().altitudeM > altitudeM - 0.6 && Math.abs(drone.truth().velUpMps) < 0.2, { maxSimMs: 40_000 });
   }
 
+  it('announces itself at boot and says "EKF3 IMU0 is using GPS" once the position estimate is ready', async () => {
+    expect(gcs.vehicle(sysid).statusTexts.slice(0, 2)).toEqual(['ArduCopter V4.5.7 (eagle-eye sim)', 'Frame: QUAD/X']);
+    await runUntil(fleet, gcs, () => gcs.vehicle(sysid).statusTexts.includes('EKF3 IMU0 is using GPS'), { maxSimMs: 6000 });
+    expect(fleet.world.elapsedMs).toBeGreaterThanOrEqual(4000);
+  });
+
   it('refuses to arm before the position estimate is ready, with COMMAND_ACK FAILED and a PreArm STATUSTEXT', async () => {
     const text = gcs.next((f) => f.msgid === common.StatusText.MSG_ID);
     const ack = await gcs.command(sysid, Cmd.COMPONENT_ARM_DISARM, [1]);
