@@ -476,9 +476,13 @@ export class Copter {
       case CopterMode.LAND:
         this.land = new LandController(here);
         break;
-      case CopterMode.AUTO:
-        if (this.armed) this.executor.start(Math.max(1, this.executor.currentSeq));
+      case CopterMode.AUTO: {
+        // Resume at the current item (MIS_RESTART 0), or from the top once the mission has finished.
+        const count = this.missions.items(MissionType.MISSION).length;
+        const seq = this.executor.currentSeq >= 1 && this.executor.currentSeq < count ? this.executor.currentSeq : 1;
+        if (this.armed) this.executor.start(seq);
         break;
+      }
       default:
         break;
     }
