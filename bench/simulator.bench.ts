@@ -92,7 +92,7 @@ export async function run(): Promise<BenchRow[]> {
       peersBefore = received.peers;
       rows.push({
         suite: 'simulator', case: `${drones} drones, lockstep flat out`, value: Number(median(rtf).toFixed(2)), unit: '× real time', runs: RUNS,
-        notes: `${median(cpuPerDroneS).toFixed(3)} CPU ms per drone-second; sink got ${Math.round(median(datagramsPerS))} datagrams/s (GCS view; ${seen} drones seen)`,
+        notes: `${median(cpuPerDroneS).toFixed(3)} CPU ms per drone-second, i.e. ${(1000 / (median(cpuPerDroneS) * drones)).toFixed(1)}× real time per core of CPU; sink got ${Math.round(median(datagramsPerS))} datagrams/s (GCS view; ${seen} drones seen)`,
       });
       rows.push({ suite: 'simulator', case: `${drones} drones, CPU per drone-second`, value: Number(median(cpuPerDroneS).toFixed(3)), unit: 'CPU ms', runs: RUNS });
       await fleet.close();

@@ -38,8 +38,8 @@ export interface SimFleetOptions {
   positionSettleMs?: number;
   /** Parameter overrides for every drone (ArduCopter names). */
   params?: Record<string, number>;
-  /** Ask for mission items with legacy MISSION_REQUEST (like ArduCopter 4.x) rather than MISSION_REQUEST_INT. */
-  legacyMissionRequests?: boolean;
+  /** Ask for mission items with legacy MISSION_REQUEST (like ArduCopter 4.x) rather than MISSION_REQUEST_INT; per drone with a function. */
+  legacyMissionRequests?: boolean | ((droneIndex: number) => boolean);
   /** Payload components of each drone (e.g. a loudspeaker), by drone index. */
   payloads?: (droneIndex: number) => PayloadComponent[];
   faults?: ScheduledFault[];
@@ -83,7 +83,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     world.add(new SimDrone({
       index: i, sysid: sysidFor(options.sysidBase ?? 1, i), frame, groundAmslM: options.groundAmslM ?? DEMO_GROUND_AMSL_M,
       parkedAt: spots[i]!, airframe: options.airframe ?? patrolQuad, clock: world.clock, rng: rng.fork(), link, tickMs,
-      copter: copterOptions, params: options.params ?? {}, legacyMissionRequests: options.legacyMissionRequests ?? false,
+      copter: copterOptions, params: options.params ?? {}, legacyMissionRequests: typeof options.legacyMissionRequests === 'function' ? options.legacyMissionRequests(i) : options.legacyMissionRequests ?? false,
       payloads: options.payloads?.(i) ?? [],
     }));
   }

@@ -7,13 +7,15 @@
  * the reason, when ArduPilot gives one, sent as a STATUSTEXT through `events`.
  */
 import { common } from 'mavlink-mappings';
-import type { LatLon, LocalFrame, NorthEast } from '../geo.ts';
+import { bearingDeg, horizontalDistanceM, type LatLon, type LocalFrame, type NorthEast } from '../geo.ts';
 import { MOTORS_OFF, type PhysicsCommand } from '../physics/state.ts';
+import { preArmFailure } from './arming.ts';
+import { BatteryMonitor, batteryFailsafeText } from './battery-monitor.ts';
 import { Geofence } from './fence.ts';
 import type { Position3d, SpeedLimits, Target3d } from './guidance.ts';
 import { MissionExecutor } from './mission-executor.ts';
 import { MissionStore, MissionType } from './mission-item.ts';
-import { CopterMode, modeAllowsArming, modeName, modeNeedsPosition } from './modes.ts';
+import { CopterMode, modeNeedsPosition } from './modes.ts';
 import { hold, LandController, RtlController, TakeoffController, type NavContext, type NavOutput } from './nav.ts';
 import { ParamStore } from './params.ts';
 import { Severity, type SensorInputs } from './sensors.ts';
@@ -43,6 +45,11 @@ export interface Home {
 /** EXTENDED_SYS_STATE.landed_state values. */
 export const LandedState = { ON_GROUND: 1, IN_AIR: 2, TAKEOFF: 3, LANDING: 4 } as const;
 
+const PRE_ARM_REPORT_INTERVAL_MS = 30_000;
+
+/** The firmware version the simulator claims (HEARTBEAT-adjacent: AUTOPILOT_VERSION, boot STATUSTEXT). */
+export const ARDUCOPTER_VERSION = { major: 4, minor: 5, patch: 7 } as const;
+
 type GuidedState =
   | { kind: 'idle' }
   | { kind: 'takeoff'; ctl: TakeoffController; altitudeM: number }
@@ -53,6 +60,7 @@ export class Copter {
   readonly params: ParamStore;
   readonly missions = new MissionStore();
   readonly fence: Geofence;
+  private readonly battery: BatteryMonitor;
   mode: CopterMode = CopterMode.STABILIZE;
   armed = false;
   home: Home | null = null;
@@ -72,16 +80,19 @@ export class Copter {
   private hasTakenOff = false;
   private onGroundSinceMs: number | null = 0;
   private positionLostSinceMs: number | null = null;
-  private lowVoltageSinceMs: number | null = null;
-  private critVoltageSinceMs: number | null = null;
   private speedOverrideMps: number | null = null;
   private yawOverrideDeg: number | null = null;
+  /** Region of interest: the nose points at it in GUIDED and AUTO until cleared or the mode changes. */
+  private roi: NorthEast | null = null;
   private guided: GuidedState = { kind: 'idle' };
   private holdTarget: Target3d | null = null;
   private rtl: RtlController | null = null;
   private land: LandController | null = null;
   readonly executor: MissionExecutor;
   private lastSensors: SensorInputs | null = null;
+  private nextPreArmReportMs: number;
+  private ekfUsedGps = false;
+  private bootReported = false;
 
   constructor(
     nowMs: number,
@@ -93,8 +104,10 @@ export class Copter {
   ) {
     this.bootMs = nowMs;
     this.nowMs = nowMs;
+    this.nextPreArmReportMs = nowMs + PRE_ARM_REPORT_INTERVAL_MS;
     this.params = new ParamStore(params);
     this.fence = new Geofence(this.params);
+    this.battery = new BatteryMonitor(this.params);
     this.executor = new MissionExecutor(
       () => this.missions.items(MissionType.MISSION),
       () => ({ frame: this.frame, homeAmslM: this.home?.amslM ?? this.groundAmslM }),
@@ -104,6 +117,7 @@ export class Copter {
         text: (sev, text) => this.events.statusText(sev, text),
         changeSpeed: (mps) => { this.speedOverrideMps = mps; },
         setYaw: (deg) => { this.yawOverrideDeg = deg; },
+        setRoi: (roi) => { this.roi = roi; },
       },
     );
   }
@@ -165,6 +179,8 @@ export class Copter {
   }
 
   setMode(mode: CopterMode, reason: 'gcs' | 'failsafe' = 'gcs'): number {
+    // Asking for the current mode changes nothing (a GUIDED target or RTL in progress carries on).
+    if (mode === this.mode) return R.ACCEPTED;
     if (modeNeedsPosition(mode) && !this.positionOk && mode !== this.mode) {
       if (reason === 'gcs') this.events.statusText(Severity.WARNING, `Flight mode change failed`);
       return R.FAILED;
@@ -209,6 +225,13 @@ export class Copter {
     this.guided = { kind: 'goto', target: dest };
     this.yawOverrideDeg = null;
     return true;
+  }
+
+  /** MAV_CMD_DO_SET_ROI_LOCATION (null clears it, as DO_SET_ROI_NONE). */
+  setRoi(target: LatLon | null): number {
+    if (this.mode !== CopterMode.GUIDED && this.mode !== CopterMode.AUTO) return R.FAILED;
+    this.roi = target ? this.frame.toNorthEast(target) : null;
+    return R.ACCEPTED;
   }
 
   /** MAV_CMD_CONDITION_YAW: face `angleDeg` (absolute, or relative to the current heading) until the next target. */
@@ -274,10 +297,16 @@ export class Copter {
 
   tick(nowMs: number, sensors: SensorInputs): PhysicsCommand {
     this.nowMs = nowMs;
+    if (!this.bootReported) {
+      this.bootReported = true;
+      this.events.statusText(Severity.INFO, `ArduCopter V${ARDUCOPTER_VERSION.major}.${ARDUCOPTER_VERSION.minor}.${ARDUCOPTER_VERSION.patch} (eagle-eye sim)`);
+      this.events.statusText(Severity.INFO, 'Frame: QUAD/X');
+    }
     this.lastSensors = sensors;
     this.updateEstimate(sensors);
     this.checkFailsafes(sensors);
     this.checkAutoDisarm();
+    this.reportPreArm();
     if (!this.armed) {
       this.landedState = this.onGround ? LandedState.ON_GROUND : LandedState.IN_AIR;
       return MOTORS_OFF;
@@ -290,7 +319,8 @@ export class Copter {
     }
     let { velNorthMps, velEastMps } = out.demand;
     if (!this.positionOk) { velNorthMps = 0; velEastMps = 0; }
-    const yawDeg = this.yawOverrideDeg ?? out.yawDeg;
+    const roiDeg = this.roi && horizontalDistanceM(this.position, this.roi) > 2 ? bearingDeg(this.position, this.roi) : null;
+    const yawDeg = roiDeg ?? this.yawOverrideDeg ?? out.yawDeg;
     this.landedState = this.onGround ? (out.demand.velUpMps > 0 ? LandedState.TAKEOFF : LandedState.ON_GROUND)
       : out.demand.velUpMps < -0.2 && (this.mode === CopterMode.LAND || this.rtl?.phase === 'land') ? LandedState.LANDING
       : this.guided.kind === 'takeoff' ? LandedState.TAKEOFF : LandedState.IN_AIR;
@@ -300,7 +330,12 @@ export class Copter {
   private updateEstimate(s: SensorInputs): void {
     const settled = this.nowMs - this.bootMs >= this.options.positionSettleMs;
     const gpsOk = s.gps.fixType >= 3;
+    const wasOk = this.positionOk;
     this.positionOk = settled && gpsOk;
+    if (this.positionOk && !wasOk && !this.ekfUsedGps) {
+      this.ekfUsedGps = true;
+      this.events.statusText(Severity.INFO, 'EKF3 IMU0 is using GPS');
+    }
     if (gpsOk) {
       this.position = { northM: s.gps.northM, eastM: s.gps.eastM, altitudeM: s.baroAltitudeM };
       this.velocity = { northMps: s.gps.velNorthMps, eastMps: s.gps.velEastMps, upMps: s.gps.velUpMps };
@@ -321,15 +356,20 @@ export class Copter {
   }
 
   private preArmFailure(): string | null {
-    if (!modeAllowsArming(this.mode)) return 'PreArm: Mode not armable';
-    if (!this.positionOk) return 'PreArm: Need Position Estimate';
-    const s = this.lastSensors;
-    if (s && s.gps.fixType < 3) return 'PreArm: GPS 1: Bad fix';
-    if (this.failsafe.batteryLow || this.failsafe.batteryCritical) return 'PreArm: Battery 1 low voltage failsafe';
-    if (s && s.battery.voltageV < this.params.get('BATT_ARM_VOLT')) return 'PreArm: Battery 1 below minimum arming voltage';
-    if (this.failsafe.thrustLoss) return 'PreArm: Motors: check failed';
-    if (this.fence.enabled && !this.fence.allows(this.position, 0, this.home?.position ?? null)) return 'PreArm: Fence: vehicle outside fence';
-    return null;
+    return preArmFailure({
+      mode: this.mode, positionOk: this.positionOk, sensors: this.lastSensors,
+      batteryFailsafe: this.battery.level !== 'ok', thrustLoss: this.failsafe.thrustLoss,
+      position: this.position, home: this.home?.position ?? null, fence: this.fence, params: this.params,
+    });
+  }
+
+  /** Like ArduPilot, a disarmed vehicle repeats why it cannot arm every 30 s. */
+  private reportPreArm(): void {
+    if (this.armed || this.nowMs < this.nextPreArmReportMs) return;
+    this.nextPreArmReportMs = this.nowMs + PRE_ARM_REPORT_INTERVAL_MS;
+    if (this.params.get('ARMING_CHECK') === 0) return;
+    const reason = this.preArmFailure();
+    if (reason && reason !== 'PreArm: Mode not armable') this.events.statusText(Severity.CRITICAL, reason);
   }
 
   private checkAutoDisarm(): void {
@@ -358,25 +398,15 @@ export class Copter {
       else if (!(fsGcs === 2 && this.mode === CopterMode.AUTO)) this.failsafeReturn();
     }
     // Battery
-    const lowVolt = this.params.get('BATT_LOW_VOLT');
-    const critVolt = this.params.get('BATT_CRT_VOLT');
-    const timerMs = this.params.get('BATT_LOW_TIMER') * 1000;
-    const remainingMah = this.params.get('BATT_CAPACITY') - s.battery.usedMah;
-    this.lowVoltageSinceMs = lowVolt > 0 && s.battery.voltageV < lowVolt ? (this.lowVoltageSinceMs ?? this.nowMs) : null;
-    this.critVoltageSinceMs = critVolt > 0 && s.battery.voltageV < critVolt ? (this.critVoltageSinceMs ?? this.nowMs) : null;
-    const critMah = this.params.get('BATT_CRT_MAH');
-    const lowMah = this.params.get('BATT_LOW_MAH');
-    const critical = (this.critVoltageSinceMs !== null && this.nowMs - this.critVoltageSinceMs >= timerMs) || (critMah > 0 && remainingMah < critMah);
-    const low = critical || (this.lowVoltageSinceMs !== null && this.nowMs - this.lowVoltageSinceMs >= timerMs) || (lowMah > 0 && remainingMah < lowMah);
-    const used = `${s.battery.voltageV.toFixed(2)}V used ${Math.round(s.battery.usedMah)} mAh`;
-    if (critical && !this.failsafe.batteryCritical) {
+    const level = this.battery.update(this.nowMs, s.battery);
+    if (level === 'critical') {
       this.failsafe.batteryCritical = true;
       this.failsafe.batteryLow = true;
-      this.events.statusText(Severity.CRITICAL, `Battery 1 is critical ${used}`);
+      this.events.statusText(Severity.CRITICAL, batteryFailsafeText(level, s.battery));
       this.batteryAction(this.params.get('BATT_FS_CRT_ACT'), flying);
-    } else if (low && !this.failsafe.batteryLow) {
+    } else if (level === 'low') {
       this.failsafe.batteryLow = true;
-      this.events.statusText(Severity.WARNING, `Battery 1 is low ${used}`);
+      this.events.statusText(Severity.WARNING, batteryFailsafeText(level, s.battery));
       this.batteryAction(this.params.get('BATT_FS_LOW_ACT'), flying);
     }
     // EKF (position lost in the air)
@@ -431,6 +461,7 @@ export class Copter {
     this.land = null;
     this.holdTarget = null;
     this.yawOverrideDeg = null;
+    this.roi = null;
     switch (mode) {
       case CopterMode.GUIDED:
         this.guided = this.onGround ? { kind: 'idle' } : { kind: 'hold', target: here };
@@ -445,9 +476,13 @@ export class Copter {
       case CopterMode.LAND:
         this.land = new LandController(here);
         break;
-      case CopterMode.AUTO:
-        if (this.armed) this.executor.start(Math.max(1, this.executor.currentSeq));
+      case CopterMode.AUTO: {
+        // Resume at the current item (MIS_RESTART 0), or from the top once the mission has finished.
+        const count = this.missions.items(MissionType.MISSION).length;
+        const seq = this.executor.currentSeq >= 1 && this.executor.currentSeq < count ? this.executor.currentSeq : 1;
+        if (this.armed) this.executor.start(seq);
         break;
+      }
       default:
         break;
     }
@@ -521,9 +556,5 @@ export class Copter {
         if (this.onGround) return null;
         return { demand: { velNorthMps: 0, velEastMps: 0, velUpMps: -2.5 }, yawDeg: null, done: false };
     }
-  }
-
-  describeMode(): string {
-    return modeName(this.mode);
   }
 }

@@ -6,7 +6,7 @@
  *   start(seq) ─▶ [advance: run DO items / jump] ─▶ [NAV item running] ─done─▶ advance ─▶ … ─▶ complete
  */
 import { common } from 'mavlink-mappings';
-import type { LocalFrame } from '../geo.ts';
+import type { LocalFrame, NorthEast } from '../geo.ts';
 import type { Target3d } from './guidance.ts';
 import type { MissionItem } from './mission-item.ts';
 import { goTo, hold, LandController, OrbitController, RtlController, TakeoffController, type NavContext, type NavOutput } from './nav.ts';
@@ -19,6 +19,8 @@ export interface MissionEvents {
   text(severity: number, text: string): void;
   changeSpeed(speedMps: number): void;
   setYaw(yawDeg: number | null): void;
+  /** DO_SET_ROI_LOCATION (null: DO_SET_ROI_NONE or a 0,0 location). */
+  setRoi(roi: NorthEast | null): void;
 }
 
 export interface MissionGeometry {
@@ -207,6 +209,12 @@ export class MissionExecutor {
         break;
       case Cmd.CONDITION_YAW:
         this.events.setYaw(item.param4 === 0 ? item.param1 : null);
+        break;
+      case Cmd.DO_SET_ROI_LOCATION:
+        this.events.setRoi(item.x === 0 && item.y === 0 ? null : this.geometry().frame.toNorthEast({ lat: item.x / 1e7, lon: item.y / 1e7 }));
+        break;
+      case Cmd.DO_SET_ROI_NONE:
+        this.events.setRoi(null);
         break;
       default:
         break;

@@ -80,6 +80,12 @@ export function handleCommand(req: CommandRequest, ctx: CommandContext): number 
     case Cmd.DO_FENCE_ENABLE:
       c.params.set('FENCE_ENABLE', p1 >= 1 ? 1 : 0);
       return R.ACCEPTED;
+    case Cmd.DO_SET_ROI_LOCATION: {
+      if (!req.isInt) return R.UNSUPPORTED;
+      return c.setRoi(p5 === 0 && p6 === 0 ? null : { lat: p5 / 1e7, lon: p6 / 1e7 });
+    }
+    case Cmd.DO_SET_ROI_NONE:
+      return c.setRoi(null);
     case Cmd.CONDITION_YAW:
       return c.conditionYaw(p1, p4 !== 0, req.params[2]);
     case Cmd.SET_MESSAGE_INTERVAL:

@@ -4,7 +4,7 @@
  */
 import { common, minimal, standard } from 'mavlink-mappings';
 import type { FrameEncoder } from '../../server/mavlink/frame-encoder.ts';
-import type { Copter } from '../autopilot/copter.ts';
+import { ARDUCOPTER_VERSION, type Copter } from '../autopilot/copter.ts';
 import { MissionType } from '../autopilot/mission-item.ts';
 import { CopterMode } from '../autopilot/modes.ts';
 import type { SensorInputs } from '../autopilot/sensors.ts';
@@ -27,7 +27,6 @@ const SENSOR_BATTERY = 0x2000000;
 const UINT16_MAX = 0xffff;
 const INT16_MAX = 0x7fff;
 
-export const ARDUCOPTER_VERSION = { major: 4, minor: 5, patch: 7 };
 
 export function baseMode(copter: Copter): number {
   let mode = Flag.CUSTOM_MODE_ENABLED | Flag.STABILIZE_ENABLED | Flag.MANUAL_INPUT_ENABLED;

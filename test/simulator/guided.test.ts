@@ -32,6 +32,12 @@ describe('arming and GUIDED flight (over UDP)', () => {
     await runUntil(fleet, gcs, () => drone.truth().altitudeM > altitudeM - 0.6 && Math.abs(drone.truth().velUpMps) < 0.2, { maxSimMs: 40_000 });
   }
 
+  it('announces itself at boot and says "EKF3 IMU0 is using GPS" once the position estimate is ready', async () => {
+    expect(gcs.vehicle(sysid).statusTexts.slice(0, 2)).toEqual(['ArduCopter V4.5.7 (eagle-eye sim)', 'Frame: QUAD/X']);
+    await runUntil(fleet, gcs, () => gcs.vehicle(sysid).statusTexts.includes('EKF3 IMU0 is using GPS'), { maxSimMs: 6000 });
+    expect(fleet.world.elapsedMs).toBeGreaterThanOrEqual(4000);
+  });
+
   it('refuses to arm before the position estimate is ready, with COMMAND_ACK FAILED and a PreArm STATUSTEXT', async () => {
     const text = gcs.next((f) => f.msgid === common.StatusText.MSG_ID);
     const ack = await gcs.command(sysid, Cmd.COMPONENT_ARM_DISARM, [1]);
@@ -50,6 +56,13 @@ describe('arming and GUIDED flight (over UDP)', () => {
     expect(ack.result).toBe(R.FAILED);
     await runFor(fleet, gcs, 100);
     expect(gcs.vehicle(sysid).statusTexts.some((t) => t.startsWith('PreArm:'))).toBe(true);
+  });
+
+  it('a disarmed drone that cannot arm repeats its PreArm reason every 30 s, unasked', async () => {
+    fleet.injectFault(0, { kind: 'gps-loss' });
+    await runFor(fleet, gcs, 65_000, true, 500);
+    const reports = gcs.vehicle(sysid).statusTexts.filter((t) => t === 'PreArm: Need Position Estimate');
+    expect(reports).toHaveLength(2);
   });
 
   it('refuses to arm in a mode that is not armable (RTL)', async () => {
@@ -131,5 +144,30 @@ describe('arming and GUIDED flight (over UDP)', () => {
     expect((await gcs.command(sysid, Cmd.CONDITION_YAW, [135, 30, 1, 0])).result).toBe(R.ACCEPTED);
     const tookMs = await runUntil(fleet, gcs, () => Math.abs(drone.truth().yawDeg - 135) < 1, { maxSimMs: 10_000, chunkMs: 100 });
     expect(tookMs).toBeGreaterThanOrEqual(1000); // ≥ 135° / 90°/s
+  });
+
+  it('DO_SET_ROI_LOCATION (COMMAND_INT) points the nose at the location; DO_SET_ROI_NONE releases it', async () => {
+    await armAndTakeOff(10);
+    const drone = fleet.drones[0]!;
+    const frame = new LocalFrame(drone.truth());
+    const east = frame.toLatLon({ northM: 0, eastM: 200 });
+    const ack = await gcs.command(sysid, Cmd.DO_SET_ROI_LOCATION, [0, 0, 0, 0, Math.round(east.lat * 1e7), Math.round(east.lon * 1e7), 0], { int: true });
+    expect(ack.result).toBe(R.ACCEPTED);
+    await runUntil(fleet, gcs, () => Math.abs(drone.truth().yawDeg - 90) < 2, { maxSimMs: 10_000, chunkMs: 100 });
+    expect((await gcs.command(sysid, Cmd.DO_SET_ROI_NONE)).result).toBe(R.ACCEPTED);
+  });
+
+  it('DO_SET_MODE to the mode it is already in keeps the GUIDED target', async () => {
+    await armAndTakeOff(10);
+    const drone = fleet.drones[0]!;
+    const frame = new LocalFrame(drone.truth());
+    const target = frame.toLatLon({ northM: 80, eastM: 0 });
+    gcs.send(sysid, common.SetPositionTargetGlobalInt, {
+      targetSystem: sysid, targetComponent: 1, coordinateFrame: common.MavFrame.GLOBAL_RELATIVE_ALT_INT, typeMask: 0x0df8,
+      latInt: Math.round(target.lat * 1e7), lonInt: Math.round(target.lon * 1e7), alt: 10,
+    });
+    await runFor(fleet, gcs, 3000);
+    expect((await gcs.setMode(sysid, CopterMode.GUIDED)).result).toBe(R.ACCEPTED);
+    await runUntil(fleet, gcs, () => frame.toNorthEast(drone.truth()).northM > 78, { maxSimMs: 40_000 });
   });
 });

@@ -170,4 +170,34 @@ describe('mission protocol and AUTO (over UDP)', () => {
     const back = await gcs.downloadMission(sysid);
     expect(back.map((i) => i.command)).toEqual(items.map((i) => i.command));
   });
+
+  it('NAV_WAYPOINT holds param1 seconds after MISSION_ITEM_REACHED before moving on; DO_CHANGE_SPEED sets the cruise speed', async () => {
+    await start();
+    const frame = new LocalFrame(fleet.drones[0]!.truth());
+    const a = frame.toLatLon({ northM: 60, eastM: 0 });
+    const b = frame.toLatLon({ northM: 60, eastM: 100 });
+    const items: MissionItemSpec[] = [
+      { command: Cmd.NAV_WAYPOINT },
+      { command: Cmd.NAV_TAKEOFF, alt: 10 },
+      { command: Cmd.NAV_WAYPOINT, param1: 5, lat: a.lat, lon: a.lon, alt: 10 }, // seq 2: hold 5 s
+      { command: Cmd.DO_CHANGE_SPEED, param1: 1, param2: 4 }, // seq 3
+      { command: Cmd.NAV_WAYPOINT, lat: b.lat, lon: b.lon, alt: 10 }, // seq 4
+      { command: Cmd.NAV_LAND },
+    ];
+    expect(await gcs.uploadMission(sysid, items)).toBe(MR.ACCEPTED);
+    await gcs.setMode(sysid, CopterMode.GUIDED);
+    await gcs.command(sysid, Cmd.COMPONENT_ARM_DISARM, [1]);
+    expect((await gcs.command(sysid, Cmd.MISSION_START, [0, 0])).result).toBe(R.ACCEPTED);
+    const reached = (seq: number) => gcs.messages(sysid, common.MissionItemReached).some((m) => m.seq === seq);
+    await runUntil(fleet, gcs, () => reached(2), { maxSimMs: 60_000, chunkMs: 100 });
+    const reachedAt = fleet.nowMs();
+    await runUntil(fleet, gcs, () => (gcs.last(sysid, common.MissionCurrent)?.seq ?? 0) >= 4, { maxSimMs: 20_000, chunkMs: 100 });
+    const heldMs = fleet.nowMs() - reachedAt;
+    expect(heldMs).toBeGreaterThanOrEqual(4900);
+    expect(heldMs).toBeLessThan(6000);
+    let maxSpeedMps = 0;
+    await runUntil(fleet, gcs, () => { maxSpeedMps = Math.max(maxSpeedMps, fleet.drones[0]!.truth().groundSpeedMps); return reached(4); }, { maxSimMs: 60_000, chunkMs: 100 });
+    expect(maxSpeedMps).toBeGreaterThan(3.5);
+    expect(maxSpeedMps).toBeLessThan(4.8); // 4 m/s asked, gusts add a little
+  });
 });

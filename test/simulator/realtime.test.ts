@@ -37,6 +37,24 @@ describe('simulator in wall-clock time, CLI and payload components', () => {
     expect(gcs.messages(1, minimal.Heartbeat).length - beats0).toBeGreaterThan(14);
   });
 
+  it('at speedup 20 a GCS flow works against the wall clock: ask streams, arm, take off, see the altitude in GLOBAL_POSITION_INT', async () => {
+    gcs = await TestGcs.open();
+    fleet = await startSimFleet({ drones: 1, link: { host: '127.0.0.1', port: gcs.port }, speedup: 20, positionSettleMs: 3000 });
+    const beat = setInterval(() => gcs!.heartbeat(), 50); // 1 Hz in simulated time
+    try {
+      await waitFor(() => gcs!.vehicles.has(1), 2000);
+      await gcs.command(1, common.MavCmd.SET_MESSAGE_INTERVAL, [common.GlobalPositionInt.MSG_ID, 200_000]);
+      await waitFor(() => gcs!.vehicle(1).statusTexts.includes('EKF3 IMU0 is using GPS'), 3000);
+      expect((await gcs.command(1, common.MavCmd.DO_SET_MODE, [1, 4])).result).toBe(common.MavResult.ACCEPTED);
+      expect((await gcs.command(1, common.MavCmd.COMPONENT_ARM_DISARM, [1])).result).toBe(common.MavResult.ACCEPTED);
+      expect((await gcs.command(1, common.MavCmd.NAV_TAKEOFF, [0, 0, 0, 0, 0, 0, 10])).result).toBe(common.MavResult.ACCEPTED);
+      await waitFor(() => (gcs!.last(1, common.GlobalPositionInt)?.relativeAlt ?? 0) > 9_000, 5000);
+      expect(gcs.vehicle(1).statusTexts).not.toContain('GCS Failsafe');
+    } finally {
+      clearInterval(beat);
+    }
+  });
+
   it('npm run sim starts N drones, each sending HEARTBEAT from its own socket with sysids K, K+1, …', async () => {
     gcs = await TestGcs.open();
     const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/main.ts', '--drones', '3', '--link', `udp:127.0.0.1:${gcs.port}`, '--sysid-base', '40', '--speedup', '5'], { stdio: 'pipe' });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { common, minimal } from 'mavlink-mappings';
+import { common, minimal, standard } from 'mavlink-mappings';
+import { decodeAs } from '../../server/mavlink/message.ts';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { TestGcs } from './helpers/gcs.ts';
 import { runFor, runUntil } from './helpers/lockstep.ts';
@@ -69,5 +70,30 @@ describe('simulator streams (over UDP, as a ground station sees them)', () => {
     expect((await gcs.command(11, common.MavCmd.REQUEST_MESSAGE, [common.HomePosition.MSG_ID])).result).toBe(common.MavResult.ACCEPTED);
     await home;
     expect(gcs.last(11, common.HomePosition)!.latitude / 1e7).toBeCloseTo(30.4987, 3);
+  });
+
+  it('answers REQUEST_MESSAGE(AUTOPILOT_VERSION) with ArduPilot capabilities (MISSION_INT, COMMAND_INT, fence, rally, MAVLink 2)', async () => {
+    await runFor(fleet, gcs, 1000);
+    const version = gcs.next((f) => f.sysid === 11 && f.msgid === standard.AutopilotVersion.MSG_ID);
+    expect((await gcs.command(11, common.MavCmd.REQUEST_MESSAGE, [standard.AutopilotVersion.MSG_ID])).result).toBe(common.MavResult.ACCEPTED);
+    const v = decodeAs(await version, standard.AutopilotVersion);
+    const caps = BigInt(v.capabilities as unknown as bigint);
+    for (const bit of [4n, 8n, 8192n, 16384n, 32768n]) expect(caps & bit).toBe(bit);
+    expect(v.flightSwVersion >>> 24).toBe(4);
+  });
+});
+
+describe('a fleet bigger than the sysid space', () => {
+  it('wraps sysids past 250, each drone on its own socket, so 252 drones are 252 endpoints', async () => {
+    const gcs = await TestGcs.open();
+    const fleet = await startSimFleet({ drones: 252, link: { host: '127.0.0.1', port: gcs.port }, lockstep: true, seed: 1 });
+    try {
+      await runUntil(fleet, null, () => gcs.endpoints.size === 252, { maxSimMs: 3000 });
+      expect(fleet.drones.map((d) => d.sysid).slice(248)).toEqual([249, 250, 1, 2]);
+      expect([...gcs.endpoints].filter((e) => e.startsWith('1@'))).toHaveLength(2);
+    } finally {
+      await fleet.close();
+      await gcs.close();
+    }
   });
 });

@@ -40,6 +40,8 @@ type Waiter = { match: (f: Frame) => boolean; resolve: (f: Frame) => void; rejec
 
 export class TestGcs {
   readonly vehicles = new Map<number, VehicleView>();
+  /** Every (sysid, source port) seen, as "sysid@port": sysids may repeat across sockets. */
+  readonly endpoints = new Set<string>();
   readonly encoder = new FrameEncoder({ sysid: 255, compid: 190 });
   readonly counters = newDecodeCounters();
   private waiters: Waiter[] = [];
@@ -189,6 +191,7 @@ export class TestGcs {
   private onFrame(frame: Frame, rinfo: dgram.RemoteInfo): void {
     // Frames are views into the datagram: copy what we keep.
     const copy: Frame = { ...frame, payload: Uint8Array.from(frame.payload), raw: Uint8Array.from(frame.raw), signature: null };
+    this.endpoints.add(`${frame.sysid}@${rinfo.port}`);
     let v = this.vehicles.get(frame.sysid);
     if (!v) {
       v = { sysid: frame.sysid, address: { host: rinfo.address, port: rinfo.port }, frames: [], statusTexts: [] };
