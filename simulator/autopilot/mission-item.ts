@@ -2,25 +2,13 @@
  * Stored mission, fence and rally items, in wire terms (lat/lon degE7 as x/y for global frames).
  * As in ArduPilot, mission item 0 is home: it is replaced by home when stored and when downloaded.
  */
+import type { WireMissionItem } from '../../server/mavlink/mission-transfer/types.ts';
+
 export const MissionType = { MISSION: 0, FENCE: 1, RALLY: 2 } as const;
 export type MissionType = (typeof MissionType)[keyof typeof MissionType];
 
-export interface MissionItem {
-  seq: number;
-  frame: number;
-  command: number;
-  current: number;
-  autocontinue: number;
-  param1: number;
-  param2: number;
-  param3: number;
-  param4: number;
-  /** Latitude degE7 for global frames. */
-  x: number;
-  /** Longitude degE7 for global frames. */
-  y: number;
-  z: number;
-}
+/** The wire item (MISSION_ITEM_INT terms), shared with the server's mission transfer. */
+export type MissionItem = WireMissionItem;
 
 export class MissionStore {
   private readonly lists: [MissionItem[], MissionItem[], MissionItem[]] = [[], [], []];
