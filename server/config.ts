@@ -20,6 +20,8 @@ export interface Config {
   linkLostAfterMs: number;
   /** Commands (and mission changes) per operator per minute. */
   commandRatePerMin: number;
+  /** A broadcast with a target is refused when the drone is farther than this, horizontally (metres). */
+  speakerRangeM: number;
 }
 
 export class ConfigError extends Error {
@@ -63,8 +65,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(linkLostAfterMs >= 500)) throw new ConfigError('EAGLE_LINK_LOST_MS: a number of milliseconds ≥ 500');
   const commandRatePerMin = Number(env.EAGLE_COMMAND_RATE_PER_MIN ?? 120);
   if (!(Number.isInteger(commandRatePerMin) && commandRatePerMin >= 1)) throw new ConfigError('EAGLE_COMMAND_RATE_PER_MIN: a whole number ≥ 1');
+  const speakerRangeM = Number(env.EAGLE_SPEAKER_RANGE_M ?? 150);
+  if (!(speakerRangeM > 0)) throw new ConfigError('EAGLE_SPEAKER_RANGE_M: a distance in metres > 0');
   return {
     commandRatePerMin,
+    speakerRangeM,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),
     links,
     dbPath: env.EAGLE_DB ?? 'data/eagle-eye.db',

@@ -18,6 +18,7 @@ import { UdpLink } from './mavlink/links/udp-link.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { systemClock, type Clock } from './time/clock.ts';
+import { BroadcastService } from './warnings/broadcast-service.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -26,6 +27,8 @@ export interface RunningServer {
   fleet: Fleet;
   links: Link[];
   store: Store;
+  /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
+  broadcasts: BroadcastService;
   /** Every /api route with the role it needs. */
   routeRoles: RouteRoleEntry[];
   /** The admin token generated at this (first) start, shown once; null otherwise. */
@@ -65,17 +68,19 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
   }
   fleet.start();
   const history = new HistoryRecorder({ fleet, store, clock });
-  const app = await buildApp({ fleet, missions: new MissionService({ clock }), store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin });
+  const broadcasts = new BroadcastService({ fleet, store, clock, logger, audibleRangeM: config.speakerRangeM });
+  const app = await buildApp({ fleet, missions: new MissionService({ clock }), broadcasts, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin });
   await app.listen({ host: config.http.host, port: config.http.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   logger.info({ url }, 'Eagle Eye listening');
   return {
-    url, fleet, links, store, generatedAdminToken: generatedToken, routeRoles: app.routeRoles,
+    url, fleet, links, store, broadcasts, generatedAdminToken: generatedToken, routeRoles: app.routeRoles,
     async close() {
       await app.close();
       await fleet.close();
+      broadcasts.close();
       history.close();
       store.close();
     },

@@ -4,11 +4,13 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
 import type { Store } from '../store/store.ts';
+import type { BroadcastService } from '../warnings/broadcast-service.ts';
 import type { Clock } from '../time/clock.ts';
 
 export interface AppDeps {
   fleet: Fleet;
   missions: MissionService;
+  broadcasts: BroadcastService;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

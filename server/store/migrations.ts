@@ -57,4 +57,33 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (drone_id, at_ms)
   ) WITHOUT ROWID;
   `,
+  // 2: loudspeaker broadcasts (issue 6)
+  `
+  CREATE TABLE broadcasts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    drone_id TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    template TEXT,
+    params TEXT,
+    text TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    voice INTEGER NOT NULL,
+    volume INTEGER NOT NULL,
+    repeat INTEGER NOT NULL,
+    priority TEXT NOT NULL,
+    target TEXT,
+    request_id INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    progress INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER,
+    reason TEXT,
+    started_at TEXT,
+    ended_at TEXT
+  );
+  CREATE INDEX broadcasts_drone ON broadcasts(drone_id, seq);
+  CREATE INDEX broadcasts_state ON broadcasts(state, seq);
+  `,
 ];

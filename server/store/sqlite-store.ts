@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 import type {
-  AuditEntry, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AuditEntry, AuditRepo, BroadcastRepo, StoredBroadcast, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -30,6 +30,7 @@ export function openSqliteStore(path: string): Store {
     drones: droneRepo(db),
     events: eventRepo(db),
     tracks: trackRepo(db),
+    broadcasts: broadcastRepo(db),
     close: () => db.close(),
   };
 }
@@ -173,5 +174,53 @@ function trackRepo(db: Database.Database): TrackRepo {
     list: (droneId, fromMs, toMs, limit) => (select.all(droneId, fromMs, toMs, limit) as Row[]).map((r) => ({
       droneId: r.drone_id, atMs: r.at_ms, lat: r.lat, lon: r.lon, altRelM: r.alt_rel_m, headingDeg: r.heading_deg, groundSpeedMps: r.ground_speed_mps,
     })),
+  };
+}
+
+const toBroadcast = (r: Row): StoredBroadcast => ({
+  id: r.id, droneId: r.drone_id, operator: r.operator, at: r.at, updatedAt: r.updated_at, template: r.template, params: parse(r.params) as StoredBroadcast['params'],
+  text: r.text, lang: r.lang, voice: r.voice, volume: r.volume, repeat: r.repeat, priority: r.priority, target: parse(r.target) as StoredBroadcast['target'],
+  requestId: r.request_id, state: r.state, progress: r.progress, durationMs: r.duration_ms, reason: r.reason, startedAt: r.started_at, endedAt: r.ended_at,
+});
+
+function broadcastRepo(db: Database.Database): BroadcastRepo {
+  const insert = db.prepare(`INSERT INTO broadcasts (id, drone_id, operator, at, updated_at, template, params, text, lang, voice, volume, repeat, priority, target, request_id, state, progress, duration_ms, reason, started_at, ended_at)
+    VALUES (@id, @droneId, @operator, @at, @at, @template, @params, @text, @lang, @voice, @volume, @repeat, @priority, @target, @requestId, @state, @progress, @durationMs, @reason, @startedAt, @endedAt)`);
+  const nextSeq = db.prepare(`SELECT coalesce(max(seq), 0) + 1 AS n FROM broadcasts`);
+  const byId = db.prepare('SELECT * FROM broadcasts WHERE id = ?');
+  const COLUMNS: Record<string, string> = { state: 'state', progress: 'progress', durationMs: 'duration_ms', reason: 'reason', startedAt: 'started_at', endedAt: 'ended_at', updatedAt: 'updated_at' };
+  return {
+    create: (b) => db.transaction(() => {
+      const id = `B${(nextSeq.get() as Row).n}`;
+      insert.run({ ...b, id, params: b.params ? JSON.stringify(b.params) : null, target: b.target ? JSON.stringify(b.target) : null });
+      return toBroadcast(byId.get(id) as Row);
+    })(),
+    update(id, patch) {
+      const sets: string[] = [];
+      const args: unknown[] = [];
+      for (const [k, v] of Object.entries(patch)) {
+        const col = COLUMNS[k];
+        if (!col || v === undefined) continue;
+        sets.push(`${col} = ?`);
+        args.push(v);
+      }
+      if (sets.length) db.prepare(`UPDATE broadcasts SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+      const r = byId.get(id) as Row | undefined;
+      return r ? toBroadcast(r) : null;
+    },
+    get(id) {
+      const r = byId.get(id) as Row | undefined;
+      return r ? toBroadcast(r) : null;
+    },
+    list(f) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.droneId) { where.push('drone_id = ?'); args.push(f.droneId); }
+      if (f.state) { where.push('state = ?'); args.push(f.state); }
+      if (f.before) { where.push('seq < (SELECT seq FROM broadcasts WHERE id = ?)'); args.push(f.before); }
+      const sql = `SELECT * FROM broadcasts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 100) as Row[]).map(toBroadcast);
+    },
+    unfinished: () => (db.prepare(`SELECT * FROM broadcasts WHERE state IN ('queued', 'playing') ORDER BY seq`).all() as Row[]).map(toBroadcast),
   };
 }
