@@ -90,21 +90,23 @@ interface Pending {
   mask: number;
 }
 
-let espeakPath: string | null | undefined;
-/** The espeak-ng executable on PATH, or null (looked up once). */
-export function findEspeak(): string | null {
-  if (espeakPath !== undefined) return espeakPath;
-  espeakPath = null;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+const espeakCache = new Map<string, string | null>();
+/** The espeak-ng executable on PATH, or null (looked up once per PATH value). */
+export function findEspeak(pathEnv: string = process.env.PATH ?? ''): string | null {
+  const cached = espeakCache.get(pathEnv);
+  if (cached !== undefined) return cached;
+  let found: string | null = null;
+  for (const dir of pathEnv.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, 'espeak-ng');
     try {
       accessSync(candidate, constants.X_OK);
-      espeakPath = candidate;
+      found = candidate;
       break;
     } catch { /* not here */ }
   }
-  return espeakPath;
+  espeakCache.set(pathEnv, found);
+  return found;
 }
 
 export class SimSpeaker implements PayloadComponent {
