@@ -108,7 +108,15 @@ describe('broadcasts on the simulated loudspeaker', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/no parameter colour/);
     expect((await broadcast(0, { lang: 'en' })).status).toBe(400);
-  });
+
+    // a drone whose link is lost is refused with that reason
+    sim.injectFault(1, { kind: 'link-drop', durationS: 30 });
+    await waitFor(async () => (await server.api('GET', `/api/drones/${ids[1]}`)).body.connected === false, { what: 'the server to see the link lost', timeoutMs: 10_000, intervalMs: 100 });
+    const lost = await broadcast(1, { template: 'no-parking', lang: 'zh-CN' });
+    expect(lost.status).toBe(409);
+    expect(lost.body.error.code).toBe('LINK_LOST');
+    expect(lost.body.error.message).toMatch(/link is lost/);
+  }, 30_000);
 
   it('free text needs the operator role and is audited word for word', async () => {
     const viewer = (await server.api('POST', '/api/operators', { name: 'zhang.viewer', role: 'viewer' })).body.token;
