@@ -19,6 +19,7 @@ const BroadcastBody = Type.Object({
   template: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a template id (GET /api/broadcast-templates); or give text' })),
   params: Type.Optional(Type.Record(Type.String({ maxLength: 32 }), Type.Union([Type.String({ maxLength: 40 }), Type.Number()]), { description: 'the template\'s parameters' })),
   text: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'free text, spoken word for word (audited)' })),
+  clip: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'a pre-approved clip on the loudspeaker, instead of a template or text' })),
   lang: Lang,
   volume: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 80, description: 'percent' })),
   repeat: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 1 })),
@@ -30,7 +31,8 @@ const BroadcastBody = Type.Object({
 const Broadcast = Type.Object({
   id: Type.String({ examples: ['B12'] }),
   droneId: Type.String(),
-  text: Type.String({ description: 'the text spoken, word for word' }),
+  text: Type.String({ description: 'the text spoken, word for word (empty for a clip)' }),
+  clipId: Type.Union([Type.Integer(), Type.Null()]),
   lang: Type.String(),
   state: State,
   at: Type.String({ format: 'date-time', description: 'when it was requested' }),
@@ -59,7 +61,7 @@ export function broadcastRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     app.post('/api/drones/:id/broadcasts', {
       config: { role: 'operator', rateLimit: commandRateLimit(deps) },
       schema: {
-        summary: 'Speak a template or a free text from the drone\'s loudspeaker',
+        summary: 'Speak a template or a free text (or play a clip) from the drone\'s loudspeaker',
         description: 'Answers 202 once the broadcast is stored and sent; follow its state with GET /api/broadcasts. '
           + '409 NO_SPEAKER when the drone has no loudspeaker (or it fell silent), LINK_LOST when the drone\'s link is lost, '
           + 'OUT_OF_RANGE when a target is given and the drone is farther than the audible range. Audited word for word.',

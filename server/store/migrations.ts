@@ -69,6 +69,7 @@ export const MIGRATIONS: string[] = [
     template TEXT,
     params TEXT,
     text TEXT NOT NULL,
+    clip_id INTEGER,
     lang TEXT NOT NULL,
     voice INTEGER NOT NULL,
     volume INTEGER NOT NULL,

@@ -179,13 +179,13 @@ function trackRepo(db: Database.Database): TrackRepo {
 
 const toBroadcast = (r: Row): StoredBroadcast => ({
   id: r.id, droneId: r.drone_id, operator: r.operator, at: r.at, updatedAt: r.updated_at, template: r.template, params: parse(r.params) as StoredBroadcast['params'],
-  text: r.text, lang: r.lang, voice: r.voice, volume: r.volume, repeat: r.repeat, priority: r.priority, target: parse(r.target) as StoredBroadcast['target'],
+  text: r.text, clipId: r.clip_id, lang: r.lang, voice: r.voice, volume: r.volume, repeat: r.repeat, priority: r.priority, target: parse(r.target) as StoredBroadcast['target'],
   requestId: r.request_id, state: r.state, progress: r.progress, durationMs: r.duration_ms, reason: r.reason, startedAt: r.started_at, endedAt: r.ended_at,
 });
 
 function broadcastRepo(db: Database.Database): BroadcastRepo {
-  const insert = db.prepare(`INSERT INTO broadcasts (id, drone_id, operator, at, updated_at, template, params, text, lang, voice, volume, repeat, priority, target, request_id, state, progress, duration_ms, reason, started_at, ended_at)
-    VALUES (@id, @droneId, @operator, @at, @at, @template, @params, @text, @lang, @voice, @volume, @repeat, @priority, @target, @requestId, @state, @progress, @durationMs, @reason, @startedAt, @endedAt)`);
+  const insert = db.prepare(`INSERT INTO broadcasts (id, drone_id, operator, at, updated_at, template, params, text, clip_id, lang, voice, volume, repeat, priority, target, request_id, state, progress, duration_ms, reason, started_at, ended_at)
+    VALUES (@id, @droneId, @operator, @at, @at, @template, @params, @text, @clipId, @lang, @voice, @volume, @repeat, @priority, @target, @requestId, @state, @progress, @durationMs, @reason, @startedAt, @endedAt)`);
   const nextSeq = db.prepare(`SELECT coalesce(max(seq), 0) + 1 AS n FROM broadcasts`);
   const byId = db.prepare('SELECT * FROM broadcasts WHERE id = ?');
   const COLUMNS: Record<string, string> = { state: 'state', progress: 'progress', durationMs: 'duration_ms', reason: 'reason', startedAt: 'started_at', endedAt: 'ended_at', updatedAt: 'updated_at' };

@@ -111,8 +111,10 @@ export interface StoredBroadcast {
   updatedAt: string;
   template: string | null;
   params: Record<string, string | number> | null;
-  /** The text spoken, word for word. */
+  /** The text spoken, word for word ('' for a clip). */
   text: string;
+  /** A pre-approved clip played instead of a text. */
+  clipId: number | null;
   lang: string;
   voice: number;
   volume: number;

@@ -1,5 +1,5 @@
 /**
- * Broadcasts: a text or a template spoken by a drone's loudspeaker. The service checks that the
+ * Broadcasts: a text or a template spoken by a drone's loudspeaker (or a pre-approved clip played). The service checks that the
  * drone can say it (a speaker heard recently, the link up, the target within audible range),
  * stores the broadcast, hands it to the drone's SpeakerClient and follows it to its end
  * (queued → playing → done | failed | stopped), storing every change.
@@ -29,6 +29,8 @@ export interface BroadcastInput {
   template?: string;
   params?: TemplateParams;
   text?: string;
+  /** A pre-approved clip on the speaker, instead of a text. */
+  clip?: number;
   lang: Lang;
   volume?: number;
   repeat?: number;
@@ -137,15 +139,15 @@ export class BroadcastService {
     const { text, client, priority } = this.prepare(session, input);
     const repo = this.opts.store.broadcasts;
     const stored = repo.create({
-      droneId: session.id, operator, at: this.iso(), template: input.template ?? null, params: input.template ? input.params ?? {} : null, text, lang: input.lang,
+      droneId: session.id, operator, at: this.iso(), template: input.template ?? null, params: input.template ? input.params ?? {} : null, text, clipId: input.clip ?? null, lang: input.lang,
       voice: VOICES[input.voice ?? 'default'], volume: input.volume ?? DEFAULT_VOLUME, repeat: input.repeat ?? 1, priority, target: input.target ?? null,
       requestId: randomInt(1, 0xffffffff), state: 'queued', progress: 0, durationMs: null, reason: null, startedAt: null, endedAt: null,
     });
     this.opts.logger.info({ droneId: session.id, broadcast: stored.id, requestId: stored.requestId, lang: stored.lang, template: stored.template, priority }, 'broadcast sent to the loudspeaker');
-    const handle = client.speak(
-      { requestId: stored.requestId, text, lang: stored.lang, voice: stored.voice, volume: stored.volume, repeat: stored.repeat, priority },
-      (u) => this.record(stored.id, u),
-    );
+    const onUpdate = (u: SpeakerUpdate) => this.record(stored.id, u);
+    const handle = stored.clipId !== null
+      ? client.playClip({ requestId: stored.requestId, clipId: stored.clipId, volume: stored.volume, repeat: stored.repeat, priority }, onUpdate)
+      : client.speak({ requestId: stored.requestId, text, lang: stored.lang, voice: stored.voice, volume: stored.volume, repeat: stored.repeat, priority }, onUpdate);
     const finished = handle.finished.then(() => repo.get(stored.id)!);
     return { broadcast: stored, finished };
   }
@@ -174,8 +176,13 @@ export class BroadcastService {
   // ── internals ──────────────────────────────────────────────────────────────────────────────
 
   private textOf(input: BroadcastInput): string {
-    if ((input.template === undefined) === (input.text === undefined)) {
-      throw new AppError('BAD_REQUEST', 'give either a template (with its params) or a text, not both', { fields: ['template', 'text'] });
+    const given = [input.template, input.text, input.clip].filter((x) => x !== undefined).length;
+    if (given !== 1) {
+      throw new AppError('BAD_REQUEST', 'give one of: a template (with its params), a text, or a clip', { fields: ['template', 'text', 'clip'] });
+    }
+    if (input.clip !== undefined) {
+      if (!Number.isInteger(input.clip) || input.clip < 1 || input.clip > 0xffff) throw new AppError('BAD_REQUEST', 'clip: a clip id from 1 to 65535', { fields: ['clip'] });
+      return '';
     }
     if (input.params && input.template === undefined) throw new AppError('BAD_REQUEST', 'params belong to a template', { fields: ['params'] });
     const text = input.template !== undefined ? renderTemplate(input.template, input.lang, input.params) : cleanText(input.text!);

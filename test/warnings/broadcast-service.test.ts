@@ -7,7 +7,7 @@ import { common, minimal } from 'mavlink-mappings';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Fleet } from '../../server/fleet/fleet.ts';
-import { SpeakerSpeak, SpeakerState, SpeakerStatus } from '../../server/mavlink/dialects/speaker.ts';
+import { SpeakerPlayClip, SpeakerSpeak, SpeakerState, SpeakerStatus } from '../../server/mavlink/dialects/speaker.ts';
 import { decodeDatagram, newDecodeCounters } from '../../server/mavlink/frame-decoder.ts';
 import { FrameEncoder } from '../../server/mavlink/frame-encoder.ts';
 import type { Frame } from '../../server/mavlink/frame.ts';
@@ -95,7 +95,11 @@ describe('broadcast service', () => {
       expect(err.message).toMatch(/beyond the loudspeaker's audible range of 150 m/);
     }
     expect(t.service.broadcast(t.session, { text: 'hi', lang: 'en', target: { lat: HOME.lat + 100 / 111_320, lon: HOME.lon } }, 'x').broadcast.state).toBe('queued');
-    expect(() => t.service.broadcast(t.session, { text: 'hi', template: 'no-parking', lang: 'en' }, 'x')).toThrow(/either a template/);
+    expect(() => t.service.broadcast(t.session, { text: 'hi', template: 'no-parking', lang: 'en' }, 'x')).toThrow(/give one of/);
+    const clip = t.service.broadcast(t.session, { clip: 2, lang: 'zh-CN', repeat: 3, priority: 'urgent' }, 'x');
+    expect(clip.broadcast).toMatchObject({ clipId: 2, text: '', priority: 'urgent' });
+    const played = t.link.sent.filter((f) => f.msgid === SpeakerPlayClip.MSG_ID).map((f) => decodeAs(f, SpeakerPlayClip));
+    expect(played).toEqual([expect.objectContaining({ requestId: clip.broadcast.requestId, clipId: 2, repeat: 3, priority: 1, targetComponent: 25 })]);
     t.clock.advance(6000);
     t.heartbeat();
     expect(() => t.service.broadcast(t.session, { text: 'hi', lang: 'en' }, 'x')).toThrow(/loudspeaker has been silent since/);
@@ -106,7 +110,7 @@ describe('broadcast service', () => {
   it('marks broadcasts left queued or playing by a restart as failed', () => {
     const store = openSqliteStore(':memory:');
     store.broadcasts.create({
-      droneId: 'E01', operator: 'x', at: '2026-11-29T09:00:00.000Z', template: null, params: null, text: 'hi', lang: 'en', voice: 0, volume: 80, repeat: 1,
+      droneId: 'E01', operator: 'x', at: '2026-11-29T09:00:00.000Z', template: null, clipId: null, params: null, text: 'hi', lang: 'en', voice: 0, volume: 80, repeat: 1,
       priority: 'normal', target: null, requestId: 5, state: 'playing', progress: 30, durationMs: 2000, reason: null, startedAt: null, endedAt: null,
     });
     setup(store);

@@ -131,6 +131,11 @@ describe('broadcasts on the simulated loudspeaker', () => {
     const b = await finalState(r.body.id);
     expect(b).toMatchObject({ state: 'done', text, operator: 'li.operator', repeat: 2 });
     expect(sim.speaker(0)!.records().at(-1)).toMatchObject({ text, repeat: 2, outcome: 'done', durationMs: speechDurationMs(text, 2) });
+    // a pre-approved clip
+    const clip = await broadcast(0, { clip: 1, lang: 'zh-CN' }, operator);
+    expect(clip.status).toBe(202);
+    expect(await finalState(clip.body.id)).toMatchObject({ state: 'done', clipId: 1, text: '' });
+    expect(sim.speaker(0)!.records().at(-1)).toMatchObject({ kind: 'clip', clipId: 1, text: 'attention tone', outcome: 'done', durationMs: 2000 });
     // refusals are audited too
     const refused = (await server.api('GET', `/api/audit?droneId=${ids[2]}`)).body.entries.find((e: any) => e.action === 'broadcast');
     expect(refused.result).toMatchObject({ ok: false, code: 'NO_SPEAKER' });

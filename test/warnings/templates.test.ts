@@ -50,7 +50,7 @@ describe('broadcasts repository (SQLite)', () => {
     try {
       let store = openSqliteStore(path);
       const base = {
-        operator: 'li.wei', at: '2026-11-29T10:00:00.000Z', template: null, params: null, lang: 'zh-CN', voice: 0, volume: 80, repeat: 1,
+        operator: 'li.wei', at: '2026-11-29T10:00:00.000Z', template: null, clipId: null, params: null, lang: 'zh-CN', voice: 0, volume: 80, repeat: 1,
         priority: 'normal' as const, target: null, state: 'queued' as const, progress: 0, durationMs: null, reason: null, startedAt: null, endedAt: null,
       };
       const a = store.broadcasts.create({ ...base, droneId: 'E01', text: '第一条', requestId: 1 });
