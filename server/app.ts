@@ -10,6 +10,7 @@ import type { AppDeps } from './api/deps.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { missionRoutes } from './api/missions.ts';
+import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes(deps));
   await app.register(droneRoutes(deps));
   await app.register(missionRoutes(deps));
+  await app.register(signingRoutes(deps)); // TODO(auth): admin role only
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

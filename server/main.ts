@@ -3,6 +3,7 @@
  * HTTP) and starts them. `startServer` is also used by `npm start` and the system tests.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.ts';
@@ -12,6 +13,11 @@ import { MissionService } from './fleet/missions.ts';
 import type { Link } from './mavlink/links/link.ts';
 import { TcpLink } from './mavlink/links/tcp-link.ts';
 import { UdpLink } from './mavlink/links/udp-link.ts';
+import { LinkSigner } from './mavlink/signing/link-signer.ts';
+import { SignatureVerifier } from './mavlink/signing/signature-verifier.ts';
+import { TimestampStore, timestampFileFor } from './mavlink/signing/timestamp-store.ts';
+import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
+import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -20,35 +26,70 @@ export interface RunningServer {
   url: string;
   fleet: Fleet;
   links: Link[];
+  /** Flight logs (null when EAGLE_TLOGS=off). */
+  tlogs: TlogWriter | null;
+  /** Signers of the signed links, by link id. */
+  signers: Map<string, LinkSigner>;
   close(): Promise<void>;
 }
 
-function makeLink(c: LinkConfig, clock: Clock): Link {
-  return c.kind === 'udp' ? new UdpLink({ id: c.id, host: c.host, port: c.port, clock }) : new TcpLink({ id: c.id, host: c.host, port: c.port, clock });
+interface BuiltLink {
+  link: Link;
+  signer: LinkSigner | null;
+}
+
+/** A link from its configuration; a signing key gives it a signer (persisted timestamps) and a verifier. */
+function makeLink(c: LinkConfig, config: Config, clock: Clock, logger: Logger): BuiltLink {
+  if (c.kind === 'tlog') {
+    const replay = c.replay ?? { path: c.id.slice('tlog:'.length), speed: 1 };
+    return { link: new TlogReplayLink({ id: c.id, path: replay.path, speed: replay.speed, clock }), signer: null };
+  }
+  let signer: LinkSigner | null = null;
+  let verifier: SignatureVerifier | null = null;
+  if (c.signingKey) {
+    const store = new TimestampStore({
+      path: timestampFileFor(config.dataDir, c.id), label: c.id,
+      onError: (err) => logger.error({ link: c.id, err: err.message }, 'signing timestamp file: read or write failed'),
+    });
+    signer = new LinkSigner({ key: c.signingKey, clock, store });
+    verifier = new SignatureVerifier({ key: c.signingKey });
+  }
+  const opts = { id: c.id, host: c.host, port: c.port, clock, verifier };
+  return { link: c.kind === 'udp' ? new UdpLink(opts) : new TcpLink(opts), signer };
 }
 
 export async function startServer(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'eagle-eye' } });
   const fleet = new Fleet({ clock, logger, linkLostAfterMs: config.linkLostAfterMs });
-  const links = config.links.map((c) => makeLink(c, clock));
-  for (const link of links) {
-    fleet.addLink(link);
+  const built = config.links.map((c) => makeLink(c, config, clock, logger));
+  const links = built.map((b) => b.link);
+  const signers = new Map<string, LinkSigner>();
+  const tlogs = config.tlogs.enabled
+    ? new TlogWriter({ dir: join(config.dataDir, 'tlogs'), clock, logger, maxFileBytes: config.tlogs.maxFileBytes })
+    : null;
+  for (const { link, signer } of built) {
+    if (signer) signers.set(link.id, signer);
+    fleet.addLink(link, signer ?? undefined);
+    // a replayed flight is not recorded again
+    if (tlogs && !(link instanceof TlogReplayLink)) tlogs.attach(link);
     await link.start();
-    logger.info({ link: link.id, address: link.address() }, 'MAVLink link up');
+    logger.info({ link: link.id, address: link.address(), signed: signer !== null, tlogs: tlogs?.sink(link.id)?.dir ?? null }, 'MAVLink link up');
   }
   fleet.start();
-  const app = await buildApp({ fleet, missions: new MissionService({ clock }), clock, logger, version: VERSION });
+  const app = await buildApp({ fleet, missions: new MissionService({ clock }), clock, logger, version: VERSION, tlogs });
   await app.listen({ host: config.http.host, port: config.http.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   logger.info({ url }, 'Eagle Eye listening');
   return {
-    url, fleet, links,
+    url, fleet, links, tlogs, signers,
     async close() {
       await app.close();
       await fleet.close();
+      for (const signer of signers.values()) signer.close();
+      await tlogs?.close();
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
 import type { Clock } from '../time/clock.ts';
 
 export interface AppDeps {
@@ -10,6 +11,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   version: string;
+  /** Flight logs, for their counters in /api/metrics (absent when disabled or in tests). */
+  tlogs?: TlogWriter | null;
   /** Longest request body accepted, bytes. */
   bodyLimitBytes?: number;
 }
