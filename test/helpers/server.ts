@@ -1,21 +1,32 @@
 /** Start the real server (real UDP link, real HTTP) on ephemeral ports for a system test. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
 
 export interface TestServer extends RunningServer {
   mavlink: { host: string; port: number };
+  /** EAGLE_DATA: a fresh temporary folder (removed at close) unless the test gave one. */
+  dataDir: string;
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', ...env });
+  const ownDataDir = env.EAGLE_DATA === undefined ? mkdtempSync(join(tmpdir(), 'eagle-test-')) : null;
+  const config = loadConfig({ EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', ...(ownDataDir ? { EAGLE_DATA: ownDataDir } : {}), ...env });
   const logger = pino({ level: process.env.EAGLE_TEST_LOG ?? 'silent' });
   const server = await startServer(config, { logger });
   const mavlink = server.links[0]!.address();
   return {
     ...server,
     mavlink,
+    dataDir: config.dataDir,
+    async close() {
+      await server.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    },
     async api(method, path, body) {
       const res = await fetch(`${server.url}${path}`, {
         method,
