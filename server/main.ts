@@ -70,9 +70,10 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
     : null;
   for (const { link, signer } of built) {
     if (signer) signers.set(link.id, signer);
-    fleet.addLink(link, signer ?? undefined);
-    // a replayed flight is not recorded again
+    // before the fleet, so a frame is logged before the replies it causes; a replayed flight is not recorded again
     if (tlogs && !(link instanceof TlogReplayLink)) tlogs.attach(link);
+    fleet.addLink(link, signer ?? undefined);
+    if (link instanceof TlogReplayLink) continue; // played once everything is up, so nothing of the flight is missed
     await link.start();
     logger.info({ link: link.id, address: link.address(), signed: signer !== null, tlogs: tlogs?.sink(link.id)?.dir ?? null }, 'MAVLink link up');
   }
@@ -83,6 +84,19 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   logger.info({ url }, 'Eagle Eye listening');
+  for (const link of links) {
+    if (!(link instanceof TlogReplayLink)) continue;
+    try {
+      await link.start();
+    } catch (err) {
+      await app.close();
+      await fleet.close();
+      await tlogs?.close();
+      throw new ConfigError(`${link.id}: cannot read the flight log (${(err as Error).message})`);
+    }
+    logger.info({ link: link.id, speed: link.speed, frames: 'playing' }, 'replaying a flight log');
+    void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
+  }
   return {
     url, fleet, links, tlogs, signers,
     async close() {
@@ -95,9 +109,9 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
 }
 
 async function main(): Promise<void> {
-  let config: Config;
+  let server: RunningServer;
   try {
-    config = loadConfig();
+    server = await startServer(loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`eagle-eye: ${err.message}\n`);
@@ -105,7 +119,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const server = await startServer(config);
   const stop = async () => {
     await server.close();
     process.exit(0);

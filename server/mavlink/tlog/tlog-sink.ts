@@ -4,6 +4,9 @@
  *
  * Files: <dir>/<YYYY-MM-DD>_<HH-MM-SS>.tlog (UTC, the time of the first record in the file). A new
  * file starts on a new UTC day and when the next record would pass `maxFileBytes`.
+ * Times never go backwards within a sink: a record stamped earlier than the one before it (a
+ * reply sent while the rest of the datagram that caused it was still being handled) takes the
+ * previous record's time, so players that expect ordered times are happy.
  * Memory: the bytes waiting for the disk (chunks queued + the chunk being filled) never pass
  * `maxBufferedBytes`; past it, records are dropped and counted (a slow or full disk costs log
  * data, never the server's memory or latency).
@@ -61,6 +64,7 @@ export class TlogSink {
   private writing: Promise<void> | null = null;
   private handle: { path: string; fh: FileHandle } | null = null;
   private closed = false;
+  private lastUs = 0;
 
   constructor(opts: TlogSinkOptions) {
     this.dir = opts.dir;
@@ -77,6 +81,8 @@ export class TlogSink {
 
   /** Append one frame with its time. Copies the bytes; never blocks. */
   record(timestampUs: number, frame: Uint8Array): void {
+    if (timestampUs < this.lastUs) timestampUs = this.lastUs;
+    else this.lastUs = timestampUs;
     const length = TLOG_TIME_LENGTH + frame.length;
     if (this.closed || this.queuedBytes + this.chunkUsed + length > this.maxBufferedBytes) {
       this.counters.droppedFrames++;
