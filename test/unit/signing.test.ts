@@ -138,6 +138,10 @@ describe('SignatureVerifier', () => {
     expect(new SignatureVerifier({ key: KEY }).check(frameOf(plain))).toBe('unsigned');
     expect(new SignatureVerifier({ key: KEY }).check(frameOf(v1))).toBe('unsigned');
     expect(new SignatureVerifier({ key: KEY, requireSigning: false }).check(frameOf(plain))).toBe('ok');
+    const radioStatus = new FrameEncoder({ sysid: 51, compid: 68 }).encode(common.RadioStatus, { rssi: 200 });
+    const allowRadio = new SignatureVerifier({ key: KEY, acceptUnsignedMsgids: [common.RadioStatus.MSG_ID] });
+    expect(allowRadio.check(frameOf(radioStatus))).toBe('ok');
+    expect(allowRadio.check(frameOf(plain))).toBe('unsigned');
   });
 
   it('rejects a frame with one payload byte flipped (CRC fixed), one signature byte flipped, or another key', () => {

@@ -69,13 +69,16 @@ export class UdpLink implements Link {
   }
 
   private receive(datagram: Buffer, remote: string, host: string, port: number): void {
-    if (!this.endpoints.has(remote)) this.endpoints.set(remote, { host, port });
+    // an endpoint is learned from its first good frame (on a signed link: first verified frame),
+    // so spoofed or junk datagrams cannot grow the table
+    let known = this.endpoints.has(remote);
     const receivedAtMs = this.opts.clock.nowMs();
     this.counters.bytesIn += datagram.length;
     for (const h of this.bytesHandlers) h(remote, datagram, receivedAtMs);
     const verifier = this.opts.verifier;
     decodeDatagram(datagram, (frame) => {
       if (!admitFrame(verifier, this.counters, frame)) return;
+      if (!known) { this.endpoints.set(remote, { host, port }); known = true; }
       this.counters.framesIn++;
       for (const h of this.frameHandlers) h({ remote, frame, receivedAtMs });
     }, this.counters.decode);

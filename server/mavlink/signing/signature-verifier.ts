@@ -28,6 +28,11 @@ export interface SignatureVerifierOptions {
   requireSigning?: boolean;
   /** How much older than the newest timestamp on the link a frame may be. Default 60 000 ms. */
   windowMs?: number;
+  /**
+   * Message ids accepted unsigned even when signing is required (the spec allows this for e.g.
+   * RADIO_STATUS from a local radio). Default none.
+   */
+  acceptUnsignedMsgids?: readonly number[];
 }
 
 export class SignatureVerifier implements FrameVerifier {
@@ -37,17 +42,19 @@ export class SignatureVerifier implements FrameVerifier {
   /** Last accepted timestamp per stream: sysid << 16 | compid << 8 | link id. */
   private readonly streams = new Map<number, number>();
   private newest = 0;
+  private readonly acceptUnsigned: ReadonlySet<number>;
 
   constructor(opts: SignatureVerifierOptions) {
     assertKey(opts.key);
     this.key = Buffer.from(opts.key);
     this.requireSigning = opts.requireSigning ?? true;
     this.windowUnits = (opts.windowMs ?? 60_000) * UNITS_PER_MS;
+    this.acceptUnsigned = new Set(opts.acceptUnsignedMsgids ?? []);
   }
 
   check(frame: Frame): Verdict {
     const sig = frame.signature;
-    if (!sig) return this.requireSigning ? 'unsigned' : 'ok';
+    if (!sig) return this.requireSigning && !this.acceptUnsigned.has(frame.msgid) ? 'unsigned' : 'ok';
     const raw = frame.raw;
     const signedLength = raw.length - SIGNATURE_HASH_LENGTH;
     const expected = computeSignature(this.key, raw, signedLength);
