@@ -33,12 +33,16 @@ export function signingRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       schema: {
         summary: 'Push a MAVLink 2 signing key to a drone (SETUP_SIGNING); admin only',
         description: `SETUP_SIGNING has no acknowledgement: the message is sent ${SENDS} times and the answer says so (acknowledged: false). `
-          + 'The drone signs with the new key from then on; the server verifies it only if the link is configured with the same key (EAGLE_MAVLINK ...?signing=<key>).',
+          + 'The drone signs with the new key from then on; the server verifies it only if the link is configured with the same key (EAGLE_MAVLINK ...?signing=<key>). '
+          + '409 DRONE_BUSY while the drone is armed: a key change in flight would cut a signed link. An all-zero key with initialTimestamp 0 turns signing off on ArduPilot.',
         tags: ['drones'], params: DroneParams, body: SigningSetup,
-        response: withErrors({ 200: SigningSent }, 400, 404),
+        response: withErrors({ 200: SigningSent }, 400, 404, 409),
       },
     }, async (req) => {
       const session = findDrone(deps.fleet, req.params.id);
+      if (session.state.armed) {
+        throw new AppError('DRONE_BUSY', `${session.id} is armed: disarm before changing its signing key (a key change in flight would cut a signed link)`, { droneId: session.id });
+      }
       const initialTimestamp = req.body.initialTimestamp ?? signingTimestampAt(deps.clock.nowMs());
       // never log the key itself
       req.log.info({ droneId: session.id, initialTimestamp }, 'signing key pushed to drone');

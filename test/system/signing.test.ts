@@ -137,7 +137,7 @@ describe('signed MAVLink link over real UDP', () => {
     expect(next).toBeGreaterThanOrEqual(signingTimestampAt(Date.now()) - 100_000);
   });
 
-  it('pushes a key with SETUP_SIGNING, several times, and says it is not acknowledged', async () => {
+  it('pushes a key with SETUP_SIGNING, several times, says it is not acknowledged, and refuses while armed', async () => {
     await setup();
     const v = await vehicle({ signingKey: KEY });
     const drone = await droneWhere(() => true, 'the signed drone');
@@ -154,5 +154,13 @@ describe('signed MAVLink link over real UDP', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/key/);
     expect((await server!.api('POST', '/api/drones/NOPE/signing', { key: newKey })).status).toBe(404);
+
+    // never in flight: a key change would cut the signed link
+    expect((await server!.api('POST', `/api/drones/${drone.id}/commands`, { type: 'arm' })).status).toBe(200);
+    await droneWhere((d) => d.armed, 'the drone armed');
+    const armed = await server!.api('POST', `/api/drones/${drone.id}/signing`, { key: newKey });
+    expect(armed.status).toBe(409);
+    expect(armed.body.error.code).toBe('DRONE_BUSY');
+    expect(v.signingSetups).toHaveLength(3);
   });
 });
