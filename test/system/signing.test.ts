@@ -5,15 +5,21 @@
  * SETUP_SIGNING pushes a key.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { minimal } from 'mavlink-mappings';
 import { mavlinkCrc } from '../../server/mavlink/crc.ts';
 import { registry } from '../../server/mavlink/definitions.ts';
+import { FrameEncoder } from '../../server/mavlink/frame-encoder.ts';
 import { HEADER_V2 } from '../../server/mavlink/frame.ts';
+import { TcpLink } from '../../server/mavlink/links/tcp-link.ts';
+import { LinkSigner } from '../../server/mavlink/signing/link-signer.ts';
+import { SignatureVerifier } from '../../server/mavlink/signing/signature-verifier.ts';
 import { timestampFileFor } from '../../server/mavlink/signing/timestamp-store.ts';
 import { signingTimestampAt } from '../../server/mavlink/signing/timestamp.ts';
+import { systemClock } from '../../server/time/clock.ts';
 import { ScriptedVehicle, type ScriptedVehicleOptions } from '../helpers/scripted-vehicle.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -162,5 +168,31 @@ describe('signed MAVLink link over real UDP', () => {
     expect(armed.status).toBe(409);
     expect(armed.body.error.code).toBe('DRONE_BUSY');
     expect(v.signingSetups).toHaveLength(3);
+  });
+
+  it('applies the same gate on a signed TCP link (one byte stream, frames split across writes)', async () => {
+    const signed = new FrameEncoder({ sysid: 1, compid: 1, signer: new LinkSigner({ key: KEY, clock: systemClock }) });
+    const plain = new FrameEncoder({ sysid: 2, compid: 1 });
+    const hb = { type: 2, autopilot: 3, mavlinkVersion: 3 };
+    const good = signed.encode(minimal.Heartbeat, hb);
+    const stream = Buffer.concat([good, plain.encode(minimal.Heartbeat, hb), good, signed.encode(minimal.Heartbeat, hb)]);
+    const peer = net.createServer((socket) => {
+      socket.write(stream.subarray(0, 20)); // a frame cut in two
+      setTimeout(() => socket.write(stream.subarray(20)), 20);
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', () => r()));
+    const port = (peer.address() as net.AddressInfo).port;
+    const link = new TcpLink({ id: `tcp:127.0.0.1:${port}`, host: '127.0.0.1', port, clock: systemClock, verifier: new SignatureVerifier({ key: KEY }) });
+    const sysids: number[] = [];
+    link.onFrame(({ frame }) => sysids.push(frame.sysid));
+    try {
+      await link.start();
+      await waitFor(() => link.counters.framesIn + link.counters.unsigned + link.counters.replayed >= 4, { what: 'four frames through the TCP gate' });
+      expect(sysids).toEqual([1, 1]);
+      expect(link.counters).toMatchObject({ framesIn: 2, unsigned: 1, replayed: 1, badSignature: 0 });
+    } finally {
+      await link.close();
+      await new Promise<void>((r) => peer.close(() => r()));
+    }
   });
 });

@@ -66,6 +66,9 @@ describe('flight logs over real UDP', () => {
     expect((await cmd({ type: 'goto', lat: 30.4994, lon: 114.4128, altitudeM: 15 })).status).toBe(200);
     await droneWhere((d) => Math.abs(d.position.lat - 30.4994) < 1e-6 && d.position.altRelM > 14.9, 'arrival at the goto target', 10_000);
     await new Promise((r) => setTimeout(r, 400)); // a few position reports at the target
+    const live = (await server.api('GET', '/api/metrics')).body.links[0].tlog;
+    expect(live).toMatchObject({ droppedFrames: 0, droppedBytes: 0, writeErrors: 0, files: 1 });
+    expect(live.frames).toBeGreaterThan(50);
     const link = server.links[0]!;
     await server.close(); // flushes the log
     server = null;
