@@ -182,7 +182,7 @@ describe('SignatureVerifier', () => {
     expect(verifier.check(frameOf(early))).toBe('replayed');
   });
 
-  it('rejects a frame more than one minute older than the newest on the link, even from a new stream', () => {
+  it('rejects a new stream whose first frame is more than one minute older than the newest on the link', () => {
     const now = new FakeClock();
     const verifier = new SignatureVerifier({ key: KEY });
     expect(verifier.check(frameOf(vehicle(1, now).encode(minimal.Heartbeat, HB)))).toBe('ok');
@@ -190,5 +190,18 @@ describe('SignatureVerifier', () => {
     expect(verifier.check(frameOf(vehicle(2, twoMinutesAgo).encode(minimal.Heartbeat, HB)))).toBe('replayed');
     const thirtySecondsAgo = new FakeClock(now.nowMs() - 30_000);
     expect(verifier.check(frameOf(vehicle(3, thirtySecondsAgo).encode(minimal.Heartbeat, HB)))).toBe('ok');
+  });
+
+  it('keeps accepting a known stream that falls more than a minute behind another (a vehicle jumping ahead on GPS lock)', () => {
+    const base = new FakeClock();
+    const verifier = new SignatureVerifier({ key: KEY });
+    const lagging = vehicle(1, base);
+    expect(verifier.check(frameOf(lagging.encode(minimal.Heartbeat, HB)))).toBe('ok');
+    const ahead = new FakeClock(base.nowMs() + 3_600_000);
+    expect(verifier.check(frameOf(vehicle(2, ahead).encode(minimal.Heartbeat, HB)))).toBe('ok');
+    base.advance(100);
+    expect(verifier.check(frameOf(lagging.encode(minimal.Heartbeat, HB)))).toBe('ok');
+    // but a new stream that far behind is refused
+    expect(verifier.check(frameOf(vehicle(3, base).encode(minimal.Heartbeat, HB)))).toBe('replayed');
   });
 });

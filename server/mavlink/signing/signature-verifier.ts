@@ -2,9 +2,11 @@
  * Checks incoming frames on a link that has a signing key:
  * - the signature, compared in constant time (crypto.timingSafeEqual);
  * - replay protection per (sysid, compid, link id) stream: a timestamp must be strictly greater
- *   than the last one accepted on that stream, and (as the spec asks) a frame more than one
- *   minute older than the newest timestamp seen on the link is refused, which also covers a
- *   stream we have not seen yet;
+ *   than the last one accepted on that stream; a stream we have not seen yet is refused when its
+ *   first timestamp is more than one minute older than the newest seen on the link (the spec's
+ *   window, applied where the reference C library applies it: to new streams only, so a vehicle
+ *   whose clock lags another's — one that jumped ahead on GPS lock — is not cut off mid-flight;
+ *   an old frame of a known stream is refused by the first rule anyway);
  * - policy: when signing is required, unsigned frames (and MAVLink 1 frames, which cannot be
  *   signed) are refused.
  * State changes only for frames whose signature is good, so forged frames cannot move the
@@ -63,8 +65,7 @@ export class SignatureVerifier implements FrameVerifier {
     const ts = readSigningTimestamp(sig, 1);
     const stream = (frame.sysid << 16) | (frame.compid << 8) | linkId;
     const last = this.streams.get(stream);
-    if (last !== undefined && ts <= last) return 'replayed';
-    if (ts + this.windowUnits < this.newest) return 'replayed';
+    if (last !== undefined ? ts <= last : ts + this.windowUnits < this.newest) return 'replayed';
     this.streams.set(stream, ts);
     if (ts > this.newest) this.newest = ts;
     return 'ok';
