@@ -17,6 +17,7 @@ import { metricsRoutes } from './api/metrics.ts';
 import { historyRoutes } from './api/history.ts';
 import { missionRoutes } from './api/missions.ts';
 import { operatorRoutes } from './api/operators.ts';
+import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
 
 declare module 'fastify' {
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(operatorRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(historyRoutes(deps));
+  await app.register(signingRoutes(deps));
   const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -4,6 +4,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
 import type { Store } from '../store/store.ts';
+import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
 import type { Clock } from '../time/clock.ts';
 
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   version: string;
+  /** Flight logs, for their counters in /api/metrics (absent when disabled or in tests). */
+  tlogs?: TlogWriter | null;
   /** Longest request body accepted, bytes. */
   bodyLimitBytes?: number;
 }
