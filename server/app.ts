@@ -12,6 +12,7 @@ import { auditRoutes } from './api/audit.ts';
 import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
 import type { AppDeps } from './api/deps.ts';
+import { geofenceRoutes } from './api/geofences.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { historyRoutes } from './api/history.ts';
@@ -68,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(deps));
   await app.register(historyRoutes(deps));
   await app.register(signingRoutes(deps));
+  await app.register(geofenceRoutes(deps));
   const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
