@@ -10,6 +10,9 @@ import type { AppDeps } from './deps.ts';
 import { findDrone } from './drone-lookup.ts';
 import { commandRateLimit } from './rate-limit.ts';
 
+/** Light-UAV rules: 120 m above take-off unless the operating area says lower. */
+export const DEFAULT_CEILING_M = 120;
+
 const FenceId = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export function geofenceRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
@@ -61,14 +64,19 @@ export function geofenceRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     app.post('/api/drones/:id/fence', {
       config: { role: 'operator', rateLimit: commandRateLimit(deps) },
       schema: {
-        summary: 'Upload every stored geofence to the drone (FENCE mission type) so that it enforces them itself', tags: ['airspace'],
-        params: DroneParams, response: withErrors({ 200: Type.Object({ result: Type.Literal('accepted'), count: Type.Integer() }) }, 404, 409, 504),
+        summary: 'Upload every stored geofence to the drone (FENCE mission type) and enable it, with the operating area\'s ceiling (default 120 m), so that the drone enforces them itself', tags: ['airspace'],
+        params: DroneParams, response: withErrors({ 200: Type.Object({ result: Type.Literal('accepted'), count: Type.Integer(), ceilingM: Type.Number() }) }, 404, 409, 504),
       },
     }, async (req) => {
       const session = findDrone(deps.fleet, req.params.id);
-      const items = fenceItems(deps.store.geofences.list());
-      const { count } = await audited(deps, req, session.id, 'fence:upload', { geofences: deps.store.geofences.list().map((f) => f.id) }, () => deps.missions.upload(session, 'fence', items));
-      return { result: 'accepted' as const, count };
+      const fences = deps.store.geofences.list();
+      const ceilingM = Math.min(DEFAULT_CEILING_M, ...fences.filter((f) => f.kind === 'operating-area' && f.ceilingM !== undefined).map((f) => f.ceilingM!));
+      const { count } = await audited(deps, req, session.id, 'fence:upload', { geofences: fences.map((f) => f.id), ceilingM }, async () => {
+        const uploaded = await deps.missions.upload(session, 'fence', fenceItems(fences));
+        await session.adapter.enableFence(session.control, ceilingM);
+        return uploaded;
+      });
+      return { result: 'accepted' as const, count, ceilingM };
     });
   };
 }

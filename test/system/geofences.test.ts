@@ -36,14 +36,16 @@ describe('geofences', () => {
 
   it('are uploaded to a drone as its FENCE list, and the drone then refuses a goto into a no-fly zone', async () => {
     server = await startTestServer();
-    sim = await startSimFleet({ drones: 1, link: server.mavlink, speedup: 3, positionSettleMs: 1000, params: { FENCE_ENABLE: 1 } });
+    sim = await startSimFleet({ drones: 1, link: server.mavlink, speedup: 3, positionSettleMs: 1000 });
     const noFly = { lat: BASE.lat + 0.0015, lon: BASE.lon };
     await server.api('POST', '/api/geofences', { name: 'ops area', kind: 'operating-area', geometry: square(BASE, 0.01) });
     await server.api('POST', '/api/geofences', { name: 'stage (no-fly)', kind: 'no-fly', circle: { center: noFly, radiusM: 60 } });
     const [d] = await waitFor(async () => { const list = (await server!.api('GET', '/api/drones')).body.drones; return list.length ? list : null; }, { what: 'a drone' });
     const up = await server.api('POST', `/api/drones/${d.id}/fence`);
     expect(up.status).toBe(200);
-    expect(up.body.count).toBe(5); // 4 vertices of the area + 1 circle
+    expect(up.body).toMatchObject({ count: 5, ceilingM: 120 }); // 4 vertices of the area + 1 circle
+    expect(sim.drones[0]!.copter.params.get('FENCE_ENABLE')).toBe(1);
+    expect(sim.drones[0]!.copter.params.get('FENCE_ALT_MAX')).toBe(120);
     const down = await server.api('GET', `/api/drones/${d.id}/mission?type=fence`);
     expect(down.body.items.map((i: any) => i.command)).toEqual([
       'NAV_FENCE_POLYGON_VERTEX_INCLUSION', 'NAV_FENCE_POLYGON_VERTEX_INCLUSION', 'NAV_FENCE_POLYGON_VERTEX_INCLUSION', 'NAV_FENCE_POLYGON_VERTEX_INCLUSION', 'NAV_FENCE_CIRCLE_EXCLUSION',
