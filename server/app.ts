@@ -11,6 +11,15 @@ import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { missionRoutes } from './api/missions.ts';
 import { AppError } from './errors.ts';
+import { allowEveryone } from './stream/auth.ts';
+import { StreamHub } from './stream/hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The /api/stream WebSocket hub (closed with the app). */
+    stream: StreamHub;
+  }
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAtMs = deps.clock.nowMs();
@@ -51,8 +60,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // TODO(issue 4 auth): pass the operators/tokens authenticator; until it lands everyone may stream.
+  const stream = new StreamHub({ fleet: deps.fleet, clock: deps.clock, logger: deps.logger, authenticate: deps.authenticate ?? allowEveryone, options: deps.stream ?? {} });
+  stream.attach(app.server);
+  app.decorate('stream', stream);
+  // preClose: open WebSockets would otherwise keep the HTTP server's close waiting
+  app.addHook('preClose', async () => stream.close());
+
   await app.register(healthRoutes(deps, startedAtMs));
-  await app.register(metricsRoutes(deps));
+  await app.register(metricsRoutes(deps, stream));
   await app.register(droneRoutes(deps));
   await app.register(missionRoutes(deps));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -12,6 +12,8 @@ import { MissionService } from './fleet/missions.ts';
 import type { Link } from './mavlink/links/link.ts';
 import { TcpLink } from './mavlink/links/tcp-link.ts';
 import { UdpLink } from './mavlink/links/udp-link.ts';
+import { allowEveryone, type Authenticate } from './stream/auth.ts';
+import type { StreamHub, StreamOptions } from './stream/hub.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -20,6 +22,8 @@ export interface RunningServer {
   url: string;
   fleet: Fleet;
   links: Link[];
+  /** The /api/stream hub (counters, latency). */
+  stream: StreamHub;
   close(): Promise<void>;
 }
 
@@ -27,7 +31,14 @@ function makeLink(c: LinkConfig, clock: Clock): Link {
   return c.kind === 'udp' ? new UdpLink({ id: c.id, host: c.host, port: c.port, clock }) : new TcpLink({ id: c.id, host: c.host, port: c.port, clock });
 }
 
-export async function startServer(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  authenticate?: Authenticate;
+  stream?: Partial<StreamOptions>;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'eagle-eye' } });
   const fleet = new Fleet({ clock, logger, linkLostAfterMs: config.linkLostAfterMs });
@@ -38,14 +49,16 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
     logger.info({ link: link.id, address: link.address() }, 'MAVLink link up');
   }
   fleet.start();
-  const app = await buildApp({ fleet, missions: new MissionService({ clock }), clock, logger, version: VERSION });
+  // TODO(issue 4 auth): the operators/tokens authenticator goes here; until it lands everyone may stream.
+  const authenticate = opts.authenticate ?? allowEveryone;
+  const app = await buildApp({ fleet, missions: new MissionService({ clock }), clock, logger, version: VERSION, authenticate, stream: opts.stream ?? {} });
   await app.listen({ host: config.http.host, port: config.http.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   logger.info({ url }, 'Eagle Eye listening');
   return {
-    url, fleet, links,
+    url, fleet, links, stream: app.stream,
     async close() {
       await app.close();
       await fleet.close();

@@ -1,17 +1,18 @@
 /** Start the real server (real UDP link, real HTTP) on ephemeral ports for a system test. */
 import { pino } from 'pino';
 import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 
 export interface TestServer extends RunningServer {
   mavlink: { host: string; port: number };
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `opts`: an authenticator, stream tuning (small limits make backpressure quick to test). */
+export async function startTestServer(env: Record<string, string> = {}, opts: Omit<StartOptions, 'logger'> = {}): Promise<TestServer> {
   const config = loadConfig({ EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', ...env });
   const logger = pino({ level: process.env.EAGLE_TEST_LOG ?? 'silent' });
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { ...opts, logger });
   const mavlink = server.links[0]!.address();
   return {
     ...server,
