@@ -12,7 +12,7 @@
  * a drone that changes faster than maxHz is coalesced to a steady maxHz · 1000 / (1000 + TOLERANCE).
  */
 export const MAX_HZ = 10;
-export const TOLERANCE_MS = 50;
+export const TOLERANCE_MS = 100;
 
 export function intervalMs(maxHz: number): number {
   return (1000 + TOLERANCE_MS) / maxHz;
