@@ -13,6 +13,8 @@ const LinkMetrics = Type.Object({
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
+const Summary = (description: string) => Type.Object({ count: Type.Integer(), p50Ms: Nullable(Type.Number()), p99Ms: Nullable(Type.Number()), maxMs: Nullable(Type.Number()) }, { description });
+
 const StreamClientMetrics = Type.Object({
   id: Type.Integer(), operatorId: Type.String(), role: Type.String(), remote: Type.String(), connectedForS: Type.Number(),
   subscription: Type.Object({ droneIds: Nullable(Type.Array(Type.String())), bbox: Nullable(Type.Array(Type.Number())), maxHz: Type.Number() }),
@@ -30,7 +32,9 @@ const StreamMetrics = Type.Object({
   clientsConnected: Type.Integer({ description: 'since start' }),
   upgradesRejected: Type.Integer(), framesSent: Type.Integer(), telemetryFramesSent: Type.Integer(), eventFramesSent: Type.Integer(), bytesSent: Type.Integer(),
   telemetrySkipped: Type.Integer(), eventsDropped: Type.Integer(), clientsClosedSlow: Type.Integer(), clientsReapedDead: Type.Integer(),
-  latencyMs: Type.Object({ count: Type.Integer(), p50Ms: Nullable(Type.Number()), p99Ms: Nullable(Type.Number()), maxMs: Nullable(Type.Number()) }, { description: 'datagram received → telemetry frame sent, per drone update, since start' }),
+  latencyMs: Summary('datagram received → telemetry frame sent, per drone update, since start'),
+  tickDurationMs: Summary('time per batching tick (fold changes, build frames, write to every socket)'),
+  tickLatenessMs: Summary('how late ticks start against their period (event-loop load)'),
   perClient: Type.Array(StreamClientMetrics),
 });
 

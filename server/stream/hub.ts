@@ -80,6 +80,11 @@ export class StreamHub {
   };
   /** Datagram received → telemetry frame handed to the socket, per drone update sent. */
   readonly latency = new LatencyHistogram();
+  /** How long each tick took (fold changes + build + hand frames to every socket). */
+  readonly tickDuration = new LatencyHistogram();
+  /** How late each tick started against its period (a loaded event loop shows here first). */
+  readonly tickLateness = new LatencyHistogram();
+  private lastTickMs: number | null = null;
   private readonly batcher = new TelemetryBatcher();
   private readonly clients = new Set<StreamClient>();
   private readonly wss: WebSocketServer;
@@ -121,6 +126,8 @@ export class StreamHub {
       clients: this.clients.size,
       ...this.counters,
       latencyMs: this.latency.summary(),
+      tickDurationMs: this.tickDuration.summary(),
+      tickLatenessMs: this.tickLateness.summary(),
       perClient: [...this.clients].map((c) => ({
         id: c.id, operatorId: c.identity.operatorId, role: c.identity.role, remote: c.remote,
         connectedForS: Math.round((now - c.connectedAtMs) / 100) / 10,
@@ -152,6 +159,8 @@ export class StreamHub {
   /** One batching period: fold changes, then give every client that keeps up its frame. */
   tick(): void {
     const now = this.deps.clock.nowMs();
+    if (this.lastTickMs !== null) this.tickLateness.record(now - this.lastTickMs - this.options.tickMs);
+    this.lastTickMs = now;
     this.batcher.tick(now);
     let shared: { text: string; bytes: Buffer } | null = null;
     for (const c of this.clients) {
@@ -169,6 +178,7 @@ export class StreamHub {
       const sentAt = this.deps.clock.nowMs();
       for (const t of frame.oldestChangeMs) this.latency.record(sentAt - t);
     }
+    this.tickDuration.record(this.deps.clock.nowMs() - now);
   }
 
   /** Backpressure: false while the client's socket buffer is above the limit; closes it if that lasts. */
