@@ -97,6 +97,11 @@ export class Fleet {
     this.handlers.push(handler);
   }
 
+  /** Emit an event from outside the fleet (e.g. a command's result from the API) to every onEvent handler. */
+  publish(event: DroneEvent): void {
+    this.emit([event]);
+  }
+
   /** State changes of any drone (see DroneChangeHandler). */
   onChange(handler: DroneChangeHandler): void {
     this.changeHandlers.push(handler);

@@ -210,6 +210,7 @@ export class StreamHub {
 
   private ping(): void {
     for (const c of this.clients) {
+      if (c.closing) continue; // its close has its own deadline
       if (!c.alive) {
         this.counters.clientsReapedDead++;
         this.log.info({ client: c.id, remote: c.remote }, 'stream client did not answer ping: reaped');

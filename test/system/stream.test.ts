@@ -110,7 +110,7 @@ describe('/api/stream', () => {
     expect(v.armed).toBe(true);
   });
 
-  it('forwards fleet events: link lost and regained, mode changes', async () => {
+  it('forwards fleet events: link lost and regained, mode changes, command results', async () => {
     await setup({ EAGLE_LINK_LOST_MS: '800' });
     const v = await vehicle();
     const drone = await droneWhere((d) => d.position, 'a drone');
@@ -126,6 +126,8 @@ describe('/api/stream', () => {
     expect((await server!.api('POST', `/api/drones/${drone.id}/commands`, { type: 'mode', mode: 'LOITER' })).status).toBe(200);
     const mode = await waitFor(() => c.events('mode-changed').find((e) => e.to === 'LOITER'), { what: 'mode-changed to LOITER' });
     expect(mode).toMatchObject({ droneId: drone.id, from: 'STABILIZE' });
+    const result = await waitFor(() => c.events('command-result').find((e) => e.command === 'mode'), { what: 'the command-result event' });
+    expect(result).toMatchObject({ droneId: drone.id, result: 'accepted' });
   });
 
   it('subscribes by drone ids and a lower rate, and by bounding box', async () => {
