@@ -26,6 +26,8 @@ const VEHICLES = Number(process.env.BENCH_STREAM_VEHICLES ?? 1000);
 const CLIENTS = Number(process.env.BENCH_STREAM_CLIENTS ?? 20);
 const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 20);
 const WARMUP_S = 5;
+/** Hub tick override (default: the server's, 25 ms). */
+const TICK_MS = process.env.BENCH_STREAM_TICK_MS ? Number(process.env.BENCH_STREAM_TICK_MS) : undefined;
 
 function child(file: string, args: string[]): ChildProcess {
   return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -43,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(): Promise<BenchRow[]> {
   const config = loadConfig({ EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', EAGLE_LOG_LEVEL: 'silent' });
-  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  const server = await startServer(config, { logger: pino({ level: 'silent' }), ...(TICK_MS ? { stream: { tickMs: TICK_MS } } : {}) });
   const mav = server.links[0]!.address();
   const fleetProc = child('./lib/udp-fleet-main.ts', [mav.host, String(mav.port), String(VEHICLES)]);
   let clientsProc: ChildProcess | null = null;
@@ -112,7 +114,7 @@ export async function run(): Promise<BenchRow[]> {
           `latency max ${lat.maxMs} ms over ${lat.count.toLocaleString('en-US')} updates`,
           `tick work p50/p99 ${server.stream.tickDuration.percentile(50)}/${server.stream.tickDuration.percentile(99)} ms, tick late p50/p99 ${server.stream.tickLateness.percentile(50)}/${server.stream.tickLateness.percentile(99)} ms`,
           `skipped ${c1.telemetrySkipped - c0.telemetrySkipped}, closed slow ${c1.clientsClosedSlow - c0.clientsClosedSlow}`,
-          `${SECONDS} s after ${WARMUP_S} s warm-up`,
+          `tick ${server.stream.options.tickMs} ms; ${SECONDS} s after ${WARMUP_S} s warm-up`,
           `beside it: UDP fleet ${childPct(f0.cpu, f1.cpu).toFixed(0)}%, ws clients ${childPct(r0.cpu, report.cpu).toFixed(0)}% of one core; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
         ].join('; '),
       },
