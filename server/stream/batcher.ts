@@ -88,6 +88,12 @@ export class TelemetryBatcher {
    */
   tick(nowMs: number): number {
     this.built = [];
+    // nobody listening: leave the changes marked (the next snapshot folds them)
+    if (this.subscribers.size === 0) return 0;
+    return this.fold(nowMs);
+  }
+
+  private fold(nowMs: number): number {
     const dirty = this.dirty;
     if (dirty.length === 0) return 0;
     this.dirty = [];
@@ -105,7 +111,8 @@ export class TelemetryBatcher {
    * The snapshot for a subscriber (all drones it sees, as they are now): resets its view so that
    * the following telemetry only carries what changes after this.
    */
-  snapshot(s: SubscriberState, subscription: Subscription = s.subscription): Drone[] {
+  snapshot(s: SubscriberState, nowMs: number, subscription: Subscription = s.subscription): Drone[] {
+    this.fold(nowMs); // so that versions match the state the snapshot shows
     s.subscription = subscription;
     for (const i of s.pending) s.pendingSince[i] = NaN;
     s.pending = [];
@@ -115,7 +122,6 @@ export class TelemetryBatcher {
       s.inView[t.index] = sees;
       if (!sees) continue;
       out.push(t.state);
-      // the live state may be ahead of the last tick: those fields go out again at the next tick
       s.lastSent[t.index] = t.version;
     }
     return out;

@@ -291,7 +291,7 @@ export class StreamHub {
   }
 
   private sendSnapshot(c: StreamClient): void {
-    const drones = this.batcher.snapshot(c.sub);
+    const drones = this.batcher.snapshot(c.sub, this.deps.clock.nowMs());
     this.sent(c.send(JSON.stringify({ type: 'snapshot', drones })));
   }
 

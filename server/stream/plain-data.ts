@@ -29,3 +29,21 @@ export function copyValue<T>(v: T): T {
   for (const k in v as Record<string, unknown>) out[k] = copyValue((v as Record<string, unknown>)[k]);
   return out as T;
 }
+
+/**
+ * Make `target` equal to `source` reusing `target`'s objects where the shapes match (same keys), so
+ * the stream's copy of a field that changes five times a second is not a new object every time.
+ * Returns the value to keep (target itself, or a fresh copy when the shapes differ).
+ */
+export function copyInto<T>(target: unknown, source: T): T {
+  if (source === null || typeof source !== 'object' || Array.isArray(source)) return copyValue(source);
+  if (target === null || typeof target !== 'object' || Array.isArray(target)) return copyValue(source);
+  const t = target as Record<string, unknown>;
+  const src = source as Record<string, unknown>;
+  let n = 0;
+  for (const k in src) { n++; if (!(k in t)) return copyValue(source); }
+  for (const _k in t) n--;
+  if (n !== 0) return copyValue(source);
+  for (const k in src) t[k] = copyInto(t[k], src[k]);
+  return t as T;
+}

@@ -4,7 +4,7 @@
  * all drones, so "what a client has not seen" is "fields with a version above the one it last got".
  */
 import { Drone as DroneSchema, type Drone } from '../contracts/drone.ts';
-import { copyValue, sameValue } from './plain-data.ts';
+import { copyInto, sameValue } from './plain-data.ts';
 
 /** The Drone's top-level fields but `id` (which every telemetry entry carries anyway). */
 export const FIELDS: readonly string[] = Object.keys(DroneSchema.properties).filter((k) => k !== 'id');
@@ -56,7 +56,7 @@ export class TrackedDrone {
       if (i === LINK && before !== undefined && !this.linkChanged(value as Drone['link'], before as Drone['link'], nowMs)) continue;
       if (!changed) { counter.v++; changed = true; }
       if (i === LINK) this.linkAtMs = nowMs;
-      this.seen[i] = copyValue(value);
+      this.seen[i] = copyInto(before, value);
       this.versions[i] = counter.v;
       this.json[i] = `"${FIELDS[i]}":${JSON.stringify(value ?? null)}`;
     }

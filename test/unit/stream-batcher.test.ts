@@ -28,7 +28,7 @@ function rig(drones: Drone[], clock: FakeClock) {
   const subscribe = () => {
     const s = batcher.addSubscriber();
     frames.set(s, []);
-    batcher.snapshot(s);
+    batcher.snapshot(s, clock.nowMs());
     return s;
   };
   clock.setInterval(() => {
@@ -87,6 +87,19 @@ describe('stream batcher', () => {
     const entry = r.frames.get(late)![0].drones[0];
     expect(Object.keys(entry).sort()).toEqual(['battery', 'id', 'mode', 'position']);
     expect(entry).toMatchObject({ mode: 'GUIDED', battery: { remainingPct: 80 }, position: { altRelM: 10 } });
+  });
+
+  it('does not repeat after a snapshot what the snapshot already showed', () => {
+    const clock = new FakeClock();
+    const d = drone(1, clock);
+    const r = rig([d], clock);
+    r.change(d, (x) => { x.mode = 'LOITER'; }); // changed, not yet folded by a tick
+    const s = r.subscribe();
+    clock.advance(TICK_MS * 4);
+    expect(r.frames.get(s)).toEqual([]);
+    r.change(d, (x) => { x.mode = 'RTL'; });
+    clock.advance(TICK_MS);
+    expect(r.frames.get(s)!.map((f) => f.drones)).toEqual([[{ id: 'E01', mode: 'RTL' }]]);
   });
 
   it('sends at most 10 updates per drone per second when telemetry arrives at 50 Hz, with the newest values', () => {
@@ -149,8 +162,8 @@ describe('stream batcher', () => {
     const byBox = r.batcher.addSubscriber();
     r.frames.set(byId, []);
     r.frames.set(byBox, []);
-    expect(r.batcher.snapshot(byId, parseSubscription({ type: 'subscribe', droneIds: ['E02'] })).map((d) => d.id)).toEqual(['E02']);
-    expect(r.batcher.snapshot(byBox, parseSubscription({ type: 'subscribe', bbox: [114.3, 30.4, 114.55, 30.65] })).map((d) => d.id)).toEqual(['E01', 'E02']);
+    expect(r.batcher.snapshot(byId, clock.nowMs(), parseSubscription({ type: 'subscribe', droneIds: ['E02'] })).map((d) => d.id)).toEqual(['E02']);
+    expect(r.batcher.snapshot(byBox, clock.nowMs(), parseSubscription({ type: 'subscribe', bbox: [114.3, 30.4, 114.55, 30.65] })).map((d) => d.id)).toEqual(['E01', 'E02']);
 
     for (const d of [a, b, c]) r.change(d, (x) => { x.mode = 'GUIDED'; });
     clock.advance(TICK_MS);
@@ -183,7 +196,7 @@ describe('stream batcher', () => {
     const r = rig([d], clock);
     const slowRate = r.batcher.addSubscriber();
     r.frames.set(slowRate, []);
-    r.batcher.snapshot(slowRate, parseSubscription({ type: 'subscribe', maxHz: 2 }));
+    r.batcher.snapshot(slowRate, clock.nowMs(), parseSubscription({ type: 'subscribe', maxHz: 2 }));
     const full = r.subscribe();
     let k = 0;
     clock.setInterval(() => r.change(d, (x) => { x.headingDeg = ++k; }), 20);
