@@ -196,12 +196,12 @@ describe('/api/stream', () => {
     // meanwhile the fast client kept its rate: frames every tick or two, each drone ≤ 10 per second
     const lastSecond = fast.ofType('telemetry').filter((m) => m.t > Date.now() - 1500 && m.t <= Date.now() - 500);
     fastFramesAt.push(...lastSecond.map((m) => m.t));
-    expect(fastFramesAt.length).toBeGreaterThan(20);
+    expect(fastFramesAt.length).toBeGreaterThan(15);
     const perDrone = new Map<string, number>();
     for (const m of lastSecond) for (const d of m.drones) perDrone.set(d.id, (perDrone.get(d.id) ?? 0) + 1);
     expect(perDrone.size).toBe(250);
     expect(Math.max(...perDrone.values())).toBeLessThanOrEqual(10);
-    expect(Math.min(...perDrone.values())).toBeGreaterThanOrEqual(7);
+    expect(Math.min(...perDrone.values())).toBeGreaterThanOrEqual(5);
 
     // the stalled client, reading again, finds the close frame after the buffered data
     (slow.ws as any)._socket.resume();
