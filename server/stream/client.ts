@@ -5,6 +5,7 @@
 import type { WebSocket } from 'ws';
 import type { SubscriberState } from './batcher.ts';
 import type { Identity } from './auth.ts';
+import type { Subscription } from './subscription.ts';
 
 export interface ClientCounters {
   framesSent: number;
@@ -26,6 +27,8 @@ export class StreamClient {
   closing = false;
   /** Event frames waiting while the client is behind; bounded by the hub. */
   readonly queuedEvents: string[] = [];
+  /** A subscribe not answered yet: answered (with its snapshot) at the next tick the client keeps up. */
+  pendingSubscription: Subscription | null = null;
   /** Client messages in the current second (a client may not flood the server with subscribes). */
   messagesThisWindow = 0;
   windowStartMs = 0;

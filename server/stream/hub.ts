@@ -170,6 +170,12 @@ export class StreamHub {
         continue;
       }
       this.flushEvents(c);
+      if (c.pendingSubscription) {
+        const subscription = c.pendingSubscription;
+        c.pendingSubscription = null;
+        this.reply(c, { type: 'subscribed', subscription: viewOf(subscription) });
+        this.sendSnapshot(c, subscription);
+      }
       const frame: TelemetryFrame | null = this.batcher.collect(c.sub, now);
       if (!frame) continue;
       if (shared === null || shared.text !== frame.text) shared = { text: frame.text, bytes: Buffer.from(frame.text) };
@@ -290,8 +296,8 @@ export class StreamHub {
     this.sendSnapshot(c);
   }
 
-  private sendSnapshot(c: StreamClient): void {
-    const drones = this.batcher.snapshot(c.sub, this.deps.clock.nowMs());
+  private sendSnapshot(c: StreamClient, subscription = c.sub.subscription): void {
+    const drones = this.batcher.snapshot(c.sub, this.deps.clock.nowMs(), subscription);
     this.sent(c.send(JSON.stringify({ type: 'snapshot', drones })));
   }
 
@@ -300,7 +306,8 @@ export class StreamHub {
     const now = this.deps.clock.nowMs();
     if (now - c.windowStartMs >= 1000) { c.windowStartMs = now; c.messagesThisWindow = 0; }
     if (++c.messagesThisWindow > this.options.maxMessagesPerSecond) {
-      return this.reply(c, { type: 'error', error: { code: 'RATE_LIMITED', message: `at most ${this.options.maxMessagesPerSecond} messages per second; ignored` } });
+      if (c.messagesThisWindow !== this.options.maxMessagesPerSecond + 1) return; // told once per second
+      return this.reply(c, { type: 'error', error: { code: 'RATE_LIMITED', message: `at most ${this.options.maxMessagesPerSecond} messages per second; the others are ignored` } });
     }
     let msg: unknown;
     try {
@@ -317,13 +324,13 @@ export class StreamHub {
       return this.reply(c, { type: 'error', error: { code: 'UNKNOWN_TYPE', message: `unknown message type ${JSON.stringify(m.type)} (known: subscribe)` } });
     }
     try {
-      c.sub.subscription = parseSubscription(m);
+      // answered at the next tick at which the client keeps up: a client that subscribes again and
+      // again while it does not read gets one snapshot, not one per message
+      c.pendingSubscription = parseSubscription(m);
     } catch (err) {
       if (!(err instanceof SubscriptionError)) throw err;
       return this.reply(c, { type: 'error', error: { code: 'BAD_SUBSCRIPTION', message: err.message } });
     }
-    this.reply(c, { type: 'subscribed', subscription: viewOf(c.sub.subscription) });
-    this.sendSnapshot(c);
   }
 
   private reply(c: StreamClient, msg: unknown): void {
