@@ -217,7 +217,9 @@ export class StreamHub {
   private ping(): void {
     for (const c of this.clients) {
       if (c.closing) continue; // its close has its own deadline
-      if (!c.alive) {
+      // a client that is behind cannot answer in time (the ping waits behind its data): the slow-client
+      // rule deals with it
+      if (!c.alive && c.behindSinceMs === null) {
         this.counters.clientsReapedDead++;
         this.log.info({ client: c.id, remote: c.remote }, 'stream client did not answer ping: reaped');
         this.clients.delete(c);
