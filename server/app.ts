@@ -2,22 +2,37 @@
  * buildApp(deps): the Fastify instance with every route, not listening. main.ts listens;
  * tests call app.inject().
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { auditRoutes } from './api/audit.ts';
+import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
 import type { AppDeps } from './api/deps.ts';
+import { geofenceRoutes } from './api/geofences.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
+import { historyRoutes } from './api/history.ts';
 import { missionRoutes } from './api/missions.ts';
+import { operatorRoutes } from './api/operators.ts';
+import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
-import { allowEveryone } from './stream/auth.ts';
 import { StreamHub } from './stream/hub.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The /api/stream WebSocket hub (closed with the app). */
     stream: StreamHub;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with the role it needs (for docs and the role-table test). */
+    routeRoles: RouteRoleEntry[];
   }
 }
 
@@ -53,15 +68,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send(new AppError('NOT_FOUND', `no route ${req.method} ${req.url}`).toBody());
   });
 
+  app.decorate('routeRoles', installAuth(app, deps.auth));
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', `too many commands: at most ${ctx.max} per minute per operator; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { max: ctx.max, retryAfterS: Math.ceil(ctx.ttl / 1000) }),
+  });
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
     },
   });
 
-  // TODO(issue 4 auth): pass the operators/tokens authenticator; until it lands everyone may stream.
-  const stream = new StreamHub({ fleet: deps.fleet, clock: deps.clock, logger: deps.logger, authenticate: deps.authenticate ?? allowEveryone, options: deps.stream ?? {} });
+  // A browsable page of the same document, served from the package's own files (works offline).
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
+
+  const stream = new StreamHub({ fleet: deps.fleet, clock: deps.clock, logger: deps.logger, authenticate: deps.authenticate ?? (async (token) => deps.auth.authenticate(token)), options: deps.stream ?? {} });
   stream.attach(app.server);
   app.decorate('stream', stream);
   // preClose: open WebSockets would otherwise keep the HTTP server's close waiting
@@ -71,6 +96,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes(deps, stream));
   await app.register(droneRoutes(deps));
   await app.register(missionRoutes(deps));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(operatorRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(historyRoutes(deps));
+  await app.register(signingRoutes(deps));
+  await app.register(geofenceRoutes(deps));
+  const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));
+  app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,17 +1,26 @@
 /** What the HTTP layer needs; built by main.ts (real) or by tests. */
 import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
 import type { Authenticate } from '../stream/auth.ts';
 import type { StreamOptions } from '../stream/hub.ts';
+import type { Store } from '../store/store.ts';
+import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
 import type { Clock } from '../time/clock.ts';
 
 export interface AppDeps {
   fleet: Fleet;
   missions: MissionService;
+  store: Store;
+  auth: Authenticator;
+  /** Commands per operator per minute on command routes. */
+  commandRateLimitPerMin?: number;
   clock: Clock;
   logger: Logger;
   version: string;
+  /** Flight logs, for their counters in /api/metrics (absent when disabled or in tests). */
+  tlogs?: TlogWriter | null;
   /** Longest request body accepted, bytes. */
   bodyLimitBytes?: number;
   /** Who may open /api/stream (and, later, the REST routes); allow-everyone until auth lands. */

@@ -6,7 +6,7 @@ const Health = Type.Object({ status: Type.Literal('ok'), version: Type.String(),
 
 export function healthRoutes(deps: AppDeps, startedAtMs: number): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/health', { schema: { summary: 'Liveness and fleet size', tags: ['system'], response: { 200: Health } } }, async () => ({
+    app.get('/api/health', { config: { role: 'public' }, schema: { summary: 'Liveness and fleet size', tags: ['system'], response: { 200: Health } } }, async () => ({
       status: 'ok' as const,
       version: deps.version,
       uptimeS: Math.round((deps.clock.nowMs() - startedAtMs) / 100) / 10,

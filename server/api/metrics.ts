@@ -8,6 +8,12 @@ import type { AppDeps } from './deps.ts';
 const LinkMetrics = Type.Object({
   id: Type.String(), framesIn: Type.Integer(), framesOut: Type.Integer(), bytesIn: Type.Integer(), bytesOut: Type.Integer(),
   badFrames: Type.Integer(), sendErrors: Type.Integer(),
+  unsigned: Type.Integer({ description: 'unsigned frames dropped on a link that requires signing' }),
+  badSignature: Type.Integer({ description: 'frames with a wrong signature dropped (signed links)' }),
+  replayed: Type.Integer({ description: 'replayed or too old frames dropped (signed links)' }),
+  tlog: Type.Union([Type.Null(), Type.Object({
+    frames: Type.Integer(), bytes: Type.Integer(), droppedFrames: Type.Integer(), droppedBytes: Type.Integer(), writeErrors: Type.Integer(), files: Type.Integer(),
+  })], { description: 'flight log of the link; null when not recorded' }),
   decode: Type.Object({ badCrc: Type.Integer(), truncated: Type.Integer(), unknownMsgid: Type.Integer(), badFlags: Type.Integer(), junkBytes: Type.Integer() }),
 });
 
@@ -50,13 +56,19 @@ const Metrics = Type.Object({
 
 export function metricsRoutes(deps: AppDeps, stream: StreamHub): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/metrics', { schema: { summary: 'Counters: frames, bad frames, retries, loss', tags: ['system'], response: { 200: Metrics } } }, async () => {
+    app.get('/api/metrics', { config: { role: 'viewer' }, schema: { summary: 'Counters: frames, bad frames, retries, loss', tags: ['system'], response: { 200: Metrics } } }, async () => {
       const drones = deps.fleet.list();
       return {
         links: deps.fleet.allLinks().map((l) => {
           const c = l.counters;
           const { badCrc, truncated, unknownMsgid, badFlags, junkBytes } = c.decode;
-          return { id: l.id, framesIn: c.framesIn, framesOut: c.framesOut, bytesIn: c.bytesIn, bytesOut: c.bytesOut, badFrames: badFrames(c.decode), sendErrors: c.sendErrors, decode: { badCrc, truncated, unknownMsgid, badFlags, junkBytes } };
+          const { unsigned, badSignature, replayed } = c;
+          return {
+            id: l.id, framesIn: c.framesIn, framesOut: c.framesOut, bytesIn: c.bytesIn, bytesOut: c.bytesOut, badFrames: badFrames(c.decode), sendErrors: c.sendErrors,
+            unsigned, badSignature, replayed,
+            tlog: deps.tlogs?.stats(l.id) ?? null,
+            decode: { badCrc, truncated, unknownMsgid, badFlags, junkBytes },
+          };
         }),
         drones: drones.length,
         dronesConnected: drones.filter((d) => d.connected).length,

@@ -2,7 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DroneParams, withErrors } from '../contracts/common.ts';
 import { MissionBody, MissionItem, MissionQuery } from '../contracts/mission.ts';
+import { audited } from './audited.ts';
 import type { AppDeps } from './deps.ts';
+import { commandRateLimit } from './rate-limit.ts';
 import { findDrone } from './drone-lookup.ts';
 
 const TypeQuery = { querystring: MissionQuery };
@@ -10,6 +12,7 @@ const TypeQuery = { querystring: MissionQuery };
 export function missionRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.put('/api/drones/:id/mission', {
+      config: { role: 'operator', rateLimit: commandRateLimit(deps) },
       schema: {
         summary: 'Validate and upload a mission (or, with ?type=fence|rally, a fence or rally points)', tags: ['missions'],
         params: DroneParams, body: MissionBody, ...TypeQuery,
@@ -17,11 +20,13 @@ export function missionRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     }, async (req) => {
       const session = findDrone(deps.fleet, req.params.id);
-      const { count } = await deps.missions.upload(session, req.query.type ?? 'mission', req.body.items);
+      const type = req.query.type ?? 'mission';
+      const { count } = await audited(deps, req, session.id, `mission:upload:${type}`, req.body, () => deps.missions.upload(session, type, req.body.items));
       return { result: 'accepted' as const, count };
     });
 
     app.get('/api/drones/:id/mission', {
+      config: { role: 'viewer' },
       schema: {
         summary: 'Download the mission from the vehicle', tags: ['missions'], params: DroneParams, ...TypeQuery,
         response: withErrors({ 200: Type.Object({ items: Type.Array(MissionItem) }) }, 404, 409, 504),
@@ -29,22 +34,27 @@ export function missionRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     }, async (req) => ({ items: await deps.missions.download(findDrone(deps.fleet, req.params.id), req.query.type ?? 'mission') }));
 
     app.delete('/api/drones/:id/mission', {
+      config: { role: 'operator', rateLimit: commandRateLimit(deps) },
       schema: {
         summary: 'Clear the mission on the vehicle', tags: ['missions'], params: DroneParams, ...TypeQuery,
         response: withErrors({ 200: Type.Object({ result: Type.Literal('cleared') }) }, 404, 409, 504),
       },
     }, async (req) => {
-      await deps.missions.clear(findDrone(deps.fleet, req.params.id), req.query.type ?? 'mission');
+      const session = findDrone(deps.fleet, req.params.id);
+      const type = req.query.type ?? 'mission';
+      await audited(deps, req, session.id, `mission:clear:${type}`, { type }, () => deps.missions.clear(session, type));
       return { result: 'cleared' as const };
     });
 
     app.post('/api/drones/:id/mission/start', {
+      config: { role: 'operator', rateLimit: commandRateLimit(deps) },
       schema: {
         summary: 'Start the uploaded mission (arms on the ground first where the firmware needs it)', tags: ['missions'], params: DroneParams,
         response: withErrors({ 200: Type.Object({ result: Type.Literal('accepted') }) }, 404, 409, 504),
       },
     }, async (req) => {
-      await deps.missions.start(findDrone(deps.fleet, req.params.id));
+      const session = findDrone(deps.fleet, req.params.id);
+      await audited(deps, req, session.id, 'mission:start', {}, () => deps.missions.start(session));
       return { result: 'accepted' as const };
     });
   };

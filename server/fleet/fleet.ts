@@ -33,8 +33,18 @@ export interface FleetOptions {
   commandTimeoutMs?: number;
   /** Ask for telemetry streams on discovery and regain (true unless a test says otherwise). */
   requestStreams?: boolean;
-  /** Drone ids: prefix + a two-digit (or longer) count in order of discovery. */
-  idPrefix?: string;
+  /**
+   * The drone's id and call sign for a vehicle key (the store keeps them stable across restarts).
+   * Default: E01, E02 … in order of discovery.
+   */
+  register?: (vehicle: VehicleIdentity, nowMs: number, inUse: (id: string) => boolean) => { id: string; callsign: string };
+}
+
+/** How a vehicle is known: its full key, and the same without the remote port. */
+export interface VehicleIdentity {
+  key: string;
+  hostKey: string;
+  sysid: number;
 }
 
 interface Endpoint {
@@ -67,13 +77,18 @@ export class Fleet {
   private readonly signers = new Map<string, FrameSigner>();
   private readonly timers: TimerHandle[] = [];
   private nextNumber = 1;
-  private readonly opts: Required<FleetOptions>;
+  private readonly opts: Required<Omit<FleetOptions, 'register'>>;
+  private readonly register: NonNullable<FleetOptions['register']>;
 
   constructor(opts: FleetOptions) {
     this.opts = {
-      linkLostAfterMs: 3500, heartbeatIntervalMs: 1000, commandRetries: 3, commandTimeoutMs: 1000, requestStreams: true, idPrefix: 'E',
+      linkLostAfterMs: 3500, heartbeatIntervalMs: 1000, commandRetries: 3, commandTimeoutMs: 1000, requestStreams: true,
       ...opts,
     };
+    this.register = opts.register ?? (() => {
+      const id = `E${String(this.nextNumber++).padStart(2, '0')}`;
+      return { id, callsign: id };
+    });
   }
 
   addLink(link: Link, signer?: FrameSigner): void {
@@ -162,12 +177,14 @@ export class Fleet {
     if (frame.msgid !== minimal.Heartbeat.MSG_ID) return false;
     const hb = decodeAs(frame, minimal.Heartbeat);
     if (hb.autopilot === MAV_AUTOPILOT_INVALID || hb.type === MAV_TYPE_GCS) return false;
-    const id = `${this.opts.idPrefix}${String(this.nextNumber++).padStart(2, '0')}`;
+    const host = link.id.startsWith('udp:') ? remote.slice(0, remote.lastIndexOf(':')) : remote;
+    const { id, callsign } = this.register({ key, hostKey: `${link.id}|${host}|${frame.sysid}`, sysid: frame.sysid }, nowMs, (candidate) => this.byId.has(candidate));
     const session = new DroneSession({
       id, key, link, remote, sysid: frame.sysid, compid: frame.compid, type: hb.type, adapter: selectAutopilot(hb.autopilot),
       encoder: this.endpoint(link, remote).encoder, clock: this.opts.clock, logger: this.opts.logger.child({ droneId: id }),
       commandRetries: this.opts.commandRetries, commandTimeoutMs: this.opts.commandTimeoutMs,
     });
+    session.state.callsign = callsign;
     this.byKey.set(key, session);
     this.byId.set(id, session);
     this.counters.dronesDiscovered++;

@@ -63,7 +63,7 @@ describe('foundation over real UDP', () => {
     expect(v.armed).toBe(true);
     await droneWhere((d) => d.id === drone.id && d.position.altRelM > 19 && !d.landed && d.armed, 'climb to 20 m');
 
-    const target = { lat: 30.5, lon: 114.414 };
+    const target = { lat: 30.4995, lon: 114.4133 };
     expect((await cmd({ type: 'goto', ...target, altitudeM: 30 })).status).toBe(200);
     await droneWhere((d) => d.id === drone.id && Math.abs(d.position.lat - target.lat) < 2e-5 && Math.abs(d.position.lon - target.lon) < 2e-5 && d.position.altRelM > 29, 'arrival at the goto target', 10_000);
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UdpFleet } from '../../bench/lib/udp-fleet.ts';
 import type { StartOptions } from '../../server/main.ts';
 import { ScriptedVehicle, type ScriptedVehicleOptions } from '../helpers/scripted-vehicle.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { TestStreamClient } from '../helpers/stream-client.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -37,7 +37,7 @@ async function vehicle(opts: Partial<ScriptedVehicleOptions> = {}) {
   return v;
 }
 
-async function connect(opts: { token?: string; headers?: Record<string, string> } = {}) {
+async function connect(opts: { token?: string; headers?: Record<string, string> } = { token: TEST_ADMIN_TOKEN }) {
   const c = await TestStreamClient.open(server!.url, opts);
   clients.push(c);
   return c;
@@ -217,7 +217,7 @@ describe('/api/stream', () => {
     rawSockets.push(socket);
     let text = '';
     socket.on('data', (b) => { text += b.toString('latin1'); }); // reads everything, answers nothing
-    socket.write('GET /api/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    socket.write(`GET /api/stream?token=${TEST_ADMIN_TOKEN} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     await waitFor(() => text.startsWith('HTTP/1.1 101'), { what: 'the upgrade' });
     const ended = new Promise<void>((r) => socket.once('close', () => r()));
     await waitFor(async () => (await metrics()).clientsReapedDead === 1, { what: 'the dead client reaped', timeoutMs: 3000 });
@@ -225,12 +225,21 @@ describe('/api/stream', () => {
     expect((await metrics()).clients).toBe(0);
   });
 
+  it('refuses the upgrade with 401 without a valid operator token (the real authenticator)', async () => {
+    await setup();
+    await expect(connect({})).rejects.toThrow('401');
+    await expect(connect({ token: 'not-a-token' })).rejects.toThrow('401');
+    const ok = await connect({ headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    await waitFor(() => ok.messages.length > 0, { what: 'the snapshot' });
+    expect((await metrics()).perClient[0].role).toBe('admin');
+  });
+
   it('refuses the upgrade with 401 when the authenticator says no; takes ?token= and Authorization: Bearer', async () => {
     const seen: Array<string | undefined> = [];
     await setup({}, {
       authenticate: async (token) => { seen.push(token); return token === 'sesame' ? { operatorId: 'op-1', role: 'viewer' } : null; },
     });
-    await expect(connect()).rejects.toThrow('401');
+    await expect(connect({})).rejects.toThrow('401');
     await expect(connect({ token: 'wrong' })).rejects.toThrow('401');
     const byQuery = await connect({ token: 'sesame' });
     const byHeader = await connect({ headers: { authorization: 'Bearer sesame' } });

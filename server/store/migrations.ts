@@ -1,0 +1,68 @@
+/** Versioned schema migrations, applied in order at start (PRAGMA user_version holds the version). */
+export const MIGRATIONS: string[] = [
+  // 1: operators, tokens, audit, drone registry, events, tracks
+  `
+  CREATE TABLE operators (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators(id),
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    drone_id TEXT,
+    action TEXT NOT NULL,
+    request TEXT NOT NULL,
+    result TEXT
+  );
+  CREATE INDEX audit_drone ON audit(drone_id, id);
+  CREATE INDEX audit_operator ON audit(operator, id);
+  CREATE TABLE drones (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    host_key TEXT NOT NULL,
+    sysid INTEGER NOT NULL,
+    callsign TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL DEFAULT '{}',
+    first_seen_at TEXT NOT NULL,
+    number INTEGER NOT NULL UNIQUE
+  );
+  CREATE INDEX drones_host_key ON drones(host_key, number);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    drone_id TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_drone ON events(drone_id, id);
+  CREATE TABLE tracks (
+    drone_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    alt_rel_m REAL NOT NULL,
+    heading_deg REAL,
+    ground_speed_mps REAL,
+    PRIMARY KEY (drone_id, at_ms)
+  ) WITHOUT ROWID;
+  `,
+  // 2: geofences (operating area, no-fly zones), kept as JSON documents
+  `
+  CREATE TABLE geofences (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  `,
+];

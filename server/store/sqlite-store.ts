@@ -1,0 +1,196 @@
+/** The SQLite store: one file, WAL, synchronous=FULL, migrations at open. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.ts';
+import type { Geofence } from '../contracts/geofence.ts';
+import type {
+  AuditEntry, GeofenceRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+} from './store.ts';
+
+type Row = Record<string, any>;
+
+const nowIso = () => new Date().toISOString();
+
+function parse(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return {
+    operators: operatorRepo(db),
+    audit: auditRepo(db),
+    drones: droneRepo(db),
+    events: eventRepo(db),
+    tracks: trackRepo(db),
+    geofences: geofenceRepo(db),
+    close: () => db.close(),
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) throw new Error(`database schema version ${version} is newer than this server (${MIGRATIONS.length}): upgrade Eagle Eye`);
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+const toOperator = (r: Row): Operator => ({ id: r.id, name: r.name, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at });
+
+function operatorRepo(db: Database.Database): OperatorRepo {
+  const insertOp = db.prepare('INSERT INTO operators (id, name, role, created_at) VALUES (?, ?, ?, ?)');
+  const insertToken = db.prepare('INSERT INTO tokens (hash, operator_id, created_at) VALUES (?, ?, ?)');
+  const byToken = db.prepare(`SELECT o.* FROM tokens t JOIN operators o ON o.id = t.operator_id
+    WHERE t.hash = ? AND t.revoked_at IS NULL AND o.revoked_at IS NULL`);
+  const revokeOp = db.prepare('UPDATE operators SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const revokeTokens = db.prepare('UPDATE tokens SET revoked_at = ? WHERE operator_id = ? AND revoked_at IS NULL');
+  return {
+    create({ name, role, tokenHash }) {
+      const op: Operator = { id: `op_${randomUUID().slice(0, 8)}`, name, role, createdAt: nowIso(), revokedAt: null };
+      db.transaction(() => {
+        insertOp.run(op.id, op.name, op.role, op.createdAt);
+        insertToken.run(tokenHash, op.id, op.createdAt);
+      })();
+      return op;
+    },
+    list: () => (db.prepare('SELECT * FROM operators WHERE revoked_at IS NULL ORDER BY created_at, id').all() as Row[]).map(toOperator),
+    get(id) {
+      const r = db.prepare('SELECT * FROM operators WHERE id = ?').get(id) as Row | undefined;
+      return r ? toOperator(r) : null;
+    },
+    findByTokenHash(hash) {
+      const r = byToken.get(hash) as Row | undefined;
+      return r ? toOperator(r) : null;
+    },
+    addToken(operatorId, tokenHash) {
+      insertToken.run(tokenHash, operatorId, nowIso());
+    },
+    revoke(id) {
+      const at = nowIso();
+      return db.transaction(() => {
+        const changed = revokeOp.run(at, id).changes > 0;
+        if (changed) revokeTokens.run(at, id);
+        return changed;
+      })();
+    },
+    countActive: () => (db.prepare('SELECT count(*) AS n FROM operators WHERE revoked_at IS NULL').get() as Row).n as number,
+  };
+}
+
+function auditRepo(db: Database.Database): AuditRepo {
+  const insert = db.prepare('INSERT INTO audit (at, operator, drone_id, action, request) VALUES (?, ?, ?, ?, ?)');
+  const finish = db.prepare('UPDATE audit SET result = ? WHERE id = ?');
+  return {
+    begin: (e) => Number(insert.run(e.at, e.operator, e.droneId, e.action, JSON.stringify(e.request)).lastInsertRowid),
+    finish: (id, result) => { finish.run(JSON.stringify(result), id); },
+    list(f) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.droneId) { where.push('drone_id = ?'); args.push(f.droneId); }
+      if (f.operator) { where.push('operator = ?'); args.push(f.operator); }
+      if (f.before) { where.push('id < ?'); args.push(f.before); }
+      const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 100) as Row[]).map((r): AuditEntry => ({
+        id: r.id, at: r.at, operator: r.operator, droneId: r.drone_id, action: r.action, request: parse(r.request), result: parse(r.result),
+      }));
+    },
+  };
+}
+
+const toDrone = (r: Row): RegisteredDrone => ({
+  id: r.id, key: r.key, sysid: r.sysid, callsign: r.callsign, notes: r.notes, settings: JSON.parse(r.settings), firstSeenAt: r.first_seen_at,
+});
+
+function droneRepo(db: Database.Database): DroneRegistryRepo {
+  const byKey = db.prepare('SELECT * FROM drones WHERE key = ?');
+  const byId = db.prepare('SELECT * FROM drones WHERE id = ?');
+  const nextNumber = db.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM drones');
+  const byHost = db.prepare('SELECT * FROM drones WHERE host_key = ? ORDER BY number');
+  const rekey = db.prepare('UPDATE drones SET key = ? WHERE id = ?');
+  const insert = db.prepare('INSERT INTO drones (id, key, host_key, sysid, callsign, first_seen_at, number) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  return {
+    resolve: ({ key, hostKey, sysid }, at, inUse) => db.transaction(() => {
+      const found = byKey.get(key) as Row | undefined;
+      if (found) return toDrone(found);
+      const returning = (byHost.all(hostKey) as Row[]).find((r) => !inUse(r.id));
+      if (returning) {
+        rekey.run(key, returning.id);
+        return toDrone(byId.get(returning.id) as Row);
+      }
+      const n = (nextNumber.get() as Row).n as number;
+      const id = `E${String(n).padStart(2, '0')}`;
+      insert.run(id, key, hostKey, sysid, id, at, n);
+      return toDrone(byId.get(id) as Row);
+    })(),
+    list: () => (db.prepare('SELECT * FROM drones ORDER BY number').all() as Row[]).map(toDrone),
+    update(id, patch) {
+      const current = byId.get(id) as Row | undefined;
+      if (!current) return null;
+      const next = { ...toDrone(current), ...patch };
+      db.prepare('UPDATE drones SET callsign = ?, notes = ?, settings = ? WHERE id = ?').run(next.callsign, next.notes, JSON.stringify(next.settings), id);
+      return next;
+    },
+  };
+}
+
+function eventRepo(db: Database.Database): EventRepo {
+  const insert = db.prepare('INSERT INTO events (at, drone_id, kind, data) VALUES (?, ?, ?, ?)');
+  const insertMany = db.transaction((events: Parameters<EventRepo['append']>[0]) => {
+    for (const e of events) insert.run(e.at, e.droneId, e.kind, JSON.stringify(e.data));
+  });
+  return {
+    append: (events) => { if (events.length) insertMany(events); },
+    list(f) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.droneId) { where.push('drone_id = ?'); args.push(f.droneId); }
+      if (f.kind) { where.push('kind = ?'); args.push(f.kind); }
+      if (f.before) { where.push('id < ?'); args.push(f.before); }
+      const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 100) as Row[]).map((r): StoredEvent => ({ id: r.id, at: r.at, droneId: r.drone_id, kind: r.kind, data: JSON.parse(r.data) }));
+    },
+  };
+}
+
+function trackRepo(db: Database.Database): TrackRepo {
+  const insert = db.prepare(`INSERT OR REPLACE INTO tracks (drone_id, at_ms, lat, lon, alt_rel_m, heading_deg, ground_speed_mps) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertMany = db.transaction((points: TrackPoint[]) => {
+    for (const p of points) insert.run(p.droneId, p.atMs, p.lat, p.lon, p.altRelM, p.headingDeg, p.groundSpeedMps);
+  });
+  const select = db.prepare('SELECT * FROM tracks WHERE drone_id = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms LIMIT ?');
+  return {
+    append: (points) => { if (points.length) insertMany(points); },
+    list: (droneId, fromMs, toMs, limit) => (select.all(droneId, fromMs, toMs, limit) as Row[]).map((r) => ({
+      droneId: r.drone_id, atMs: r.at_ms, lat: r.lat, lon: r.lon, altRelM: r.alt_rel_m, headingDeg: r.heading_deg, groundSpeedMps: r.ground_speed_mps,
+    })),
+  };
+}
+
+function geofenceRepo(db: Database.Database): GeofenceRepo {
+  const toFence = (r: Row): Geofence => ({ id: r.id, createdAt: r.created_at, ...JSON.parse(r.body) });
+  return {
+    create(body) {
+      const fence = { id: `gf_${randomUUID().slice(0, 8)}`, createdAt: nowIso() };
+      db.prepare('INSERT INTO geofences (id, created_at, body) VALUES (?, ?, ?)').run(fence.id, fence.createdAt, JSON.stringify(body));
+      return { ...fence, ...body };
+    },
+    list: () => (db.prepare('SELECT * FROM geofences ORDER BY created_at, id').all() as Row[]).map(toFence),
+    get(id) {
+      const r = db.prepare('SELECT * FROM geofences WHERE id = ?').get(id) as Row | undefined;
+      return r ? toFence(r) : null;
+    },
+    delete: (id) => db.prepare('DELETE FROM geofences WHERE id = ?').run(id).changes > 0,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The store as the rest of the server sees it: repositories, no SQL. SQLite (better-sqlite3) is
+ * the one implementation today; a server database can be added behind the same interface.
+ * Every method is synchronous and durable when it returns (an acknowledged write survives kill -9).
+ */
+import type { Geofence, GeofenceBody } from '../contracts/geofence.ts';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface Operator {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface OperatorRepo {
+  create(op: { name: string; role: Role; tokenHash: string }): Operator;
+  list(): Operator[];
+  get(id: string): Operator | null;
+  /** The active operator a token hash belongs to. */
+  findByTokenHash(tokenHash: string): Operator | null;
+  addToken(operatorId: string, tokenHash: string): void;
+  /** Revokes the operator and all its tokens. Returns false when there is no such active operator. */
+  revoke(id: string): boolean;
+  countActive(): number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  operator: string;
+  droneId: string | null;
+  action: string;
+  request: unknown;
+  /** null until the action finished. */
+  result: unknown;
+}
+
+export interface AuditFilter {
+  droneId?: string;
+  operator?: string;
+  limit?: number;
+  /** Entries with an id below this (paging: pass the last id of the previous page). */
+  before?: number;
+}
+
+export interface AuditRepo {
+  /** Written before the action is sent. */
+  begin(entry: { at: string; operator: string; droneId: string | null; action: string; request: unknown }): number;
+  finish(id: number, result: unknown): void;
+  list(filter: AuditFilter): AuditEntry[];
+}
+
+export interface RegisteredDrone {
+  id: string;
+  key: string;
+  sysid: number;
+  callsign: string;
+  notes: string;
+  settings: Record<string, unknown>;
+  firstSeenAt: string;
+}
+
+export interface DroneRegistryRepo {
+  /**
+   * The drone registered under this vehicle key. A vehicle that comes back from another port of the
+   * same host (same link and sysid) gets its old id back unless that drone is in use; otherwise the
+   * next id (E01, E02 …) is registered.
+   */
+  resolve(vehicle: { key: string; hostKey: string; sysid: number }, at: string, inUse: (id: string) => boolean): RegisteredDrone;
+  list(): RegisteredDrone[];
+  update(id: string, patch: Partial<Pick<RegisteredDrone, 'callsign' | 'notes' | 'settings'>>): RegisteredDrone | null;
+}
+
+export interface StoredEvent {
+  id: number;
+  at: string;
+  droneId: string | null;
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+export interface EventRepo {
+  append(events: Array<{ at: string; droneId: string | null; kind: string; data: Record<string, unknown> }>): void;
+  list(filter: { droneId?: string; kind?: string; limit?: number; before?: number }): StoredEvent[];
+}
+
+export interface TrackPoint {
+  droneId: string;
+  atMs: number;
+  lat: number;
+  lon: number;
+  altRelM: number;
+  headingDeg: number | null;
+  groundSpeedMps: number | null;
+}
+
+export interface TrackRepo {
+  append(points: TrackPoint[]): void;
+  list(droneId: string, fromMs: number, toMs: number, limit: number): TrackPoint[];
+}
+
+export interface GeofenceRepo {
+  create(body: GeofenceBody): Geofence;
+  list(): Geofence[];
+  get(id: string): Geofence | null;
+  delete(id: string): boolean;
+}
+
+export interface Store {
+  readonly operators: OperatorRepo;
+  readonly audit: AuditRepo;
+  readonly drones: DroneRegistryRepo;
+  readonly events: EventRepo;
+  readonly tracks: TrackRepo;
+  readonly geofences: GeofenceRepo;
+  close(): void;
+}

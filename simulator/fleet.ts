@@ -1,0 +1,118 @@
+/**
+ * startSimFleet: the one entry point to a simulated fleet, for the CLI, tests and `npm start`.
+ *
+ *   const fleet = await startSimFleet({ drones: 3, link: { host: '127.0.0.1', port }, lockstep: true, seed: 7 });
+ *   await fleet.step(1000);                 // lockstep: exactly one simulated second
+ *   fleet.drones[0].truth();                // ground truth
+ *   fleet.injectFault(0, { kind: 'gps-loss', durationS: 10 });
+ *   await fleet.close();
+ */
+import type { CopterOptions } from './autopilot/copter.ts';
+import { SimDrone, type WindConfig } from './drone.ts';
+import type { Fault, ScheduledFault } from './faults.ts';
+import { LocalFrame, type LatLon } from './geo.ts';
+import type { UdpAddress } from './mavlink/udp-port.ts';
+import type { PayloadComponent } from './payloads/payload.ts';
+import { patrolQuad, type Airframe } from './physics/airframe.ts';
+import { Prng } from './prng.ts';
+import { DEMO_BASE, DEMO_GROUND_AMSL_M, parkingSpots } from './scenario/demo-base.ts';
+import { World } from './world.ts';
+
+export interface SimFleetOptions {
+  drones?: number;
+  link?: UdpAddress;
+  home?: LatLon;
+  sysidBase?: number;
+  seed?: number;
+  /** Simulated seconds per wall second (ignored in lockstep). */
+  speedup?: number;
+  /** Time moves only through `fleet.step(ms)`. */
+  lockstep?: boolean;
+  tickMs?: number;
+  /** Simulated epoch at start (defaults to the wall clock; fix it for byte-identical runs). */
+  startTimeMs?: number;
+  groundAmslM?: number;
+  airframe?: Airframe;
+  wind?: Partial<WindConfig>;
+  /** Milliseconds after power-on until the position estimate is ready (default 5000). */
+  positionSettleMs?: number;
+  /** Parameter overrides for every drone (ArduCopter names). */
+  params?: Record<string, number>;
+  /** Ask for mission items with legacy MISSION_REQUEST (like ArduCopter 4.x) rather than MISSION_REQUEST_INT; per drone with a function. */
+  legacyMissionRequests?: boolean | ((droneIndex: number) => boolean);
+  /** Payload components of each drone (e.g. a loudspeaker), by drone index. */
+  payloads?: (droneIndex: number) => PayloadComponent[];
+  faults?: ScheduledFault[];
+}
+
+export interface SimFleet {
+  readonly world: World;
+  readonly drones: readonly SimDrone[];
+  readonly lockstep: boolean;
+  nowMs(): number;
+  /** Lockstep only: advance exactly `ms` simulated milliseconds, then let the sockets breathe. */
+  step(ms: number): Promise<void>;
+  injectFault(droneIndex: number, fault: Fault): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_LINK: UdpAddress = { host: '127.0.0.1', port: 14550 };
+export const DEFAULT_WIND: WindConfig = { northMps: 1.5, eastMps: -2, gustStdMps: 1, gustTimeConstantS: 5 };
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.');
+}
+
+/** Sysids K, K+1, … wrapping from 250 back to 1 (each drone has its own socket, so repeats are fine). */
+export function sysidFor(base: number, index: number): number {
+  return ((base - 1 + index) % 250) + 1;
+}
+
+export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimFleet> {
+  const count = options.drones ?? 6;
+  const link = options.link ?? DEFAULT_LINK;
+  const home = options.home ?? DEMO_BASE;
+  const tickMs = options.tickMs ?? 50;
+  const lockstep = options.lockstep ?? false;
+  const rng = new Prng(options.seed ?? 1);
+  const frame = new LocalFrame(home);
+  const world = new World(options.startTimeMs ?? Date.now(), tickMs, { ...DEFAULT_WIND, ...options.wind });
+  const copterOptions: CopterOptions = { positionSettleMs: options.positionSettleMs ?? 5000 };
+  const spots = parkingSpots(count);
+  for (let i = 0; i < count; i++) {
+    world.add(new SimDrone({
+      index: i, sysid: sysidFor(options.sysidBase ?? 1, i), frame, groundAmslM: options.groundAmslM ?? DEMO_GROUND_AMSL_M,
+      parkedAt: spots[i]!, airframe: options.airframe ?? patrolQuad, clock: world.clock, rng: rng.fork(), link, tickMs,
+      copter: copterOptions, params: options.params ?? {}, legacyMissionRequests: typeof options.legacyMissionRequests === 'function' ? options.legacyMissionRequests(i) : options.legacyMissionRequests ?? false,
+      payloads: options.payloads?.(i) ?? [],
+    }));
+  }
+  const bindHost = isLoopback(link.host) ? '127.0.0.1' : '0.0.0.0';
+  await Promise.all(world.drones.map((d) => d.endpoint.open(bindHost)));
+
+  const injectFault = (droneIndex: number, fault: Fault) => {
+    const drone = world.drones[droneIndex];
+    if (!drone) throw new Error(`no drone ${droneIndex}`);
+    drone.injectFault(fault, world.clock.nowMs());
+  };
+  for (const f of options.faults ?? []) world.clock.setTimeout(() => injectFault(f.droneIndex, f.fault), f.atS * 1000);
+
+  if (!lockstep) world.runRealTime(options.speedup ?? 1);
+
+  return {
+    world,
+    drones: world.drones,
+    lockstep,
+    nowMs: () => world.clock.nowMs(),
+    async step(ms: number) {
+      if (!lockstep) throw new Error('step() is for lockstep fleets');
+      world.advance(ms);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    injectFault,
+    async close() {
+      world.close();
+      await Promise.all(world.drones.map((d) => d.endpoint.close()));
+    },
+  };
+}

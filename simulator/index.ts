@@ -1,0 +1,9 @@
+/** The simulator's in-process API. */
+export { startSimFleet, sysidFor, DEFAULT_LINK, DEFAULT_WIND, type SimFleet, type SimFleetOptions } from './fleet.ts';
+export type { SimDrone, DroneTruth, WindConfig } from './drone.ts';
+export type { Fault, ScheduledFault } from './faults.ts';
+export { parseFault } from './faults.ts';
+export { CopterMode, modeName } from './autopilot/modes.ts';
+export { DEMO_BASE, DEMO_GROUND_AMSL_M } from './scenario/demo-base.ts';
+export type { PayloadComponent, PayloadContext, CommandForPayload } from './payloads/payload.ts';
+export type { LatLon } from './geo.ts';

@@ -1,0 +1,85 @@
+/**
+ * The Store contract, run over every implementation (today: SQLite on a real file). A server
+ * database added later must pass the same suite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../server/store/sqlite-store.ts';
+import type { Store } from '../../server/store/store.ts';
+
+interface Impl {
+  name: string;
+  open(): Store;
+  /** Open the same data again (after close), when the implementation persists. */
+  reopen(): Store;
+  cleanup(): void;
+}
+
+function sqliteFile(): Impl {
+  const dir = mkdtempSync(join(tmpdir(), 'eagle-store-'));
+  const path = join(dir, 'nested', 'eagle.db');
+  return { name: 'sqlite file', open: () => openSqliteStore(path), reopen: () => openSqliteStore(path), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const IMPLEMENTATIONS: Array<() => Impl> = [sqliteFile];
+const at = '2026-11-29T10:00:00.000Z';
+const vehicle = (port: number, sysid = 1) => ({ key: `udp:0.0.0.0:14550|127.0.0.1:${port}|${sysid}`, hostKey: `udp:0.0.0.0:14550|127.0.0.1|${sysid}`, sysid });
+const never = () => false;
+
+for (const makeImpl of IMPLEMENTATIONS) {
+  describe(`store contract: ${makeImpl().name}`, () => {
+    let impl: Impl;
+    let store: Store;
+    const open = () => { impl = makeImpl(); store = impl.open(); return store; };
+    afterEach(() => { store.close(); impl.cleanup(); });
+
+    it('finds an operator by token hash until it is revoked, and revoking revokes its tokens', () => {
+      open();
+      const op = store.operators.create({ name: 'li.wei', role: 'operator', tokenHash: 'h1' });
+      store.operators.addToken(op.id, 'h2');
+      expect(store.operators.findByTokenHash('h2')).toMatchObject({ id: op.id, name: 'li.wei', role: 'operator' });
+      expect(store.operators.revoke(op.id)).toBe(true);
+      expect(store.operators.findByTokenHash('h1')).toBeNull();
+      expect(store.operators.findByTokenHash('h2')).toBeNull();
+      expect(store.operators.list()).toEqual([]);
+      expect(store.operators.revoke(op.id)).toBe(false);
+    });
+
+    it('keeps audit entries newest first, filtered and paged, with their results', () => {
+      open();
+      const ids = [1, 2, 3, 4].map((i) => store.audit.begin({ at, operator: i % 2 ? 'a' : 'b', droneId: `E0${i}`, action: 'command:arm', request: { type: 'arm' } }));
+      store.audit.finish(ids[0]!, { ok: false, code: 'COMMAND_DENIED' });
+      const all = store.audit.list({});
+      expect(all.map((e) => e.id)).toEqual([...ids].reverse());
+      expect(all.at(-1)!.result).toEqual({ ok: false, code: 'COMMAND_DENIED' });
+      expect(all[0]!.result).toBeNull();
+      expect(store.audit.list({ operator: 'a' }).map((e) => e.droneId)).toEqual(['E03', 'E01']);
+      expect(store.audit.list({ limit: 2, before: ids[2] }).map((e) => e.id)).toEqual([ids[1], ids[0]]);
+    });
+
+    it('gives a vehicle the same drone id across restarts, and its old id when it returns from a new port', () => {
+      open();
+      const a = store.drones.resolve(vehicle(5000), at, never);
+      const b = store.drones.resolve(vehicle(5001), at, (id) => id === a.id);
+      expect([a.id, b.id]).toEqual(['E01', 'E02']);
+      store.drones.update(a.id, { callsign: 'Eagle-1', notes: 'loudspeaker' });
+      store.close();
+      store = impl.reopen();
+      expect(store.drones.resolve(vehicle(5000), at, never)).toMatchObject({ id: 'E01', callsign: 'Eagle-1', notes: 'loudspeaker' });
+      expect(store.drones.resolve(vehicle(6001), at, (id) => id === 'E01')).toMatchObject({ id: 'E02' });
+      expect(store.drones.resolve(vehicle(6002), at, (id) => id === 'E01' || id === 'E02')).toMatchObject({ id: 'E03' });
+      expect(store.drones.resolve(vehicle(6003, 7), at, never)).toMatchObject({ id: 'E04', sysid: 7 });
+    });
+
+    it('stores events and tracks and reads them back by drone and time', () => {
+      open();
+      store.events.append([{ at, droneId: 'E01', kind: 'link-lost', data: { lastHeartbeatAt: at } }, { at, droneId: 'E02', kind: 'armed', data: {} }]);
+      expect(store.events.list({ droneId: 'E01' })).toMatchObject([{ kind: 'link-lost', data: { lastHeartbeatAt: at } }]);
+      const t0 = Date.parse(at);
+      store.tracks.append([0, 1, 2, 3].map((i) => ({ droneId: 'E01', atMs: t0 + i * 1000, lat: 30.5 + i * 1e-4, lon: 114.4, altRelM: 30, headingDeg: 90, groundSpeedMps: 5 })));
+      expect(store.tracks.list('E01', t0 + 1000, t0 + 2000, 10).map((p) => p.lat)).toEqual([30.5001, 30.5002]);
+    });
+  });
+}
