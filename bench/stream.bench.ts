@@ -13,7 +13,9 @@
  * about 40 s in all.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import os from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig } from '../server/config.ts';
@@ -26,6 +28,7 @@ const VEHICLES = Number(process.env.BENCH_STREAM_VEHICLES ?? 1000);
 const CLIENTS = Number(process.env.BENCH_STREAM_CLIENTS ?? 20);
 const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 20);
 const WARMUP_S = 5;
+const BENCH_TOKEN = 'bench-stream-admin-token-0123456789';
 /** Hub tick override (default: the server's, 25 ms). */
 const TICK_MS = process.env.BENCH_STREAM_TICK_MS ? Number(process.env.BENCH_STREAM_TICK_MS) : undefined;
 
@@ -44,7 +47,9 @@ function ask<T>(p: ChildProcess, cmd: string, type: string): Promise<T> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(): Promise<BenchRow[]> {
-  const config = loadConfig({ EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', EAGLE_LOG_LEVEL: 'silent' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'eagle-bench-stream-'));
+  // EAGLE_DATA and EAGLE_ADMIN_TOKEN matter once flight logs and operators exist: the server runs as configured for real
+  const config = loadConfig({ EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', EAGLE_LOG_LEVEL: 'silent', EAGLE_DATA: dataDir, EAGLE_ADMIN_TOKEN: BENCH_TOKEN });
   const server = await startServer(config, { logger: pino({ level: 'silent' }), ...(TICK_MS ? { stream: { tickMs: TICK_MS } } : {}) });
   const mav = server.links[0]!.address();
   const fleetProc = child('./lib/udp-fleet-main.ts', [mav.host, String(mav.port), String(VEHICLES)]);
@@ -57,7 +62,7 @@ export async function run(): Promise<BenchRow[]> {
       await sleep(100);
     }
     console.error(`  ${VEHICLES} vehicles discovered in ${Date.now() - t0} ms`);
-    clientsProc = child('./lib/stream-clients-main.ts', [`${server.url.replace('http', 'ws')}/api/stream`, String(CLIENTS)]);
+    clientsProc = child('./lib/stream-clients-main.ts', [`${server.url.replace('http', 'ws')}/api/stream?token=${BENCH_TOKEN}`, String(CLIENTS)]);
     await ask(clientsProc, '', 'ready');
     await sleep(WARMUP_S * 1000);
     if (server.stream.clientCount !== CLIENTS) throw new Error(`${server.stream.clientCount} of ${CLIENTS} clients connected`);
@@ -132,5 +137,6 @@ export async function run(): Promise<BenchRow[]> {
     clientsProc?.send({ cmd: 'stop' });
     fleetProc.send({ cmd: 'stop' });
     await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
