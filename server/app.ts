@@ -20,6 +20,14 @@ import { missionRoutes } from './api/missions.ts';
 import { operatorRoutes } from './api/operators.ts';
 import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
+import { StreamHub } from './stream/hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The /api/stream WebSocket hub (closed with the app). */
+    stream: StreamHub;
+  }
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,8 +86,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A browsable page of the same document, served from the package's own files (works offline).
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
 
+  const stream = new StreamHub({ fleet: deps.fleet, clock: deps.clock, logger: deps.logger, authenticate: deps.authenticate ?? (async (token) => deps.auth.authenticate(token)), options: deps.stream ?? {} });
+  stream.attach(app.server);
+  app.decorate('stream', stream);
+  // preClose: open WebSockets would otherwise keep the HTTP server's close waiting
+  app.addHook('preClose', async () => stream.close());
+
   await app.register(healthRoutes(deps, startedAtMs));
-  await app.register(metricsRoutes(deps));
+  await app.register(metricsRoutes(deps, stream));
   await app.register(droneRoutes(deps));
   await app.register(missionRoutes(deps));
   await app.register(operatorRoutes(deps));

@@ -16,6 +16,8 @@ import { MissionService } from './fleet/missions.ts';
 import type { Link } from './mavlink/links/link.ts';
 import { TcpLink } from './mavlink/links/tcp-link.ts';
 import { UdpLink } from './mavlink/links/udp-link.ts';
+import { type Authenticate } from './stream/auth.ts';
+import type { StreamHub, StreamOptions } from './stream/hub.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { LinkSigner } from './mavlink/signing/link-signer.ts';
@@ -31,6 +33,8 @@ export interface RunningServer {
   url: string;
   fleet: Fleet;
   links: Link[];
+  /** The /api/stream hub (counters, latency). */
+  stream: StreamHub;
   store: Store;
   /** Every /api route with the role it needs. */
   routeRoles: RouteRoleEntry[];
@@ -70,7 +74,14 @@ function makeLink(c: LinkConfig, config: Config, clock: Clock, logger: Logger): 
   return { link: c.kind === 'udp' ? new UdpLink(opts) : new TcpLink(opts), signer };
 }
 
-export async function startServer(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  authenticate?: Authenticate;
+  stream?: Partial<StreamOptions>;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'eagle-eye' } });
   const store = openSqliteStore(config.dbPath);
@@ -105,7 +116,10 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
   }
   fleet.start();
   const history = new HistoryRecorder({ fleet, store, clock });
-  const app = await buildApp({ fleet, missions: new MissionService({ clock }), store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs });
+  const app = await buildApp({
+    fleet, missions: new MissionService({ clock }), store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
+    ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
+  });
   await app.listen({ host: config.http.host, port: config.http.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
@@ -125,7 +139,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers,
+    url, fleet, links, store, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
     async close() {
       await app.close();
       await fleet.close();

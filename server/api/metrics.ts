@@ -1,7 +1,8 @@
 /** Counters for operators and monitoring: frames in/out, bad frames, retries, per link. */
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { badFrames } from '../mavlink/frame-decoder.ts';
+import type { StreamHub } from '../stream/hub.ts';
 import type { AppDeps } from './deps.ts';
 
 const LinkMetrics = Type.Object({
@@ -16,6 +17,33 @@ const LinkMetrics = Type.Object({
   decode: Type.Object({ badCrc: Type.Integer(), truncated: Type.Integer(), unknownMsgid: Type.Integer(), badFlags: Type.Integer(), junkBytes: Type.Integer() }),
 });
 
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+const Summary = (description: string) => Type.Object({ count: Type.Integer(), p50Ms: Nullable(Type.Number()), p99Ms: Nullable(Type.Number()), maxMs: Nullable(Type.Number()) }, { description });
+
+const StreamClientMetrics = Type.Object({
+  id: Type.Integer(), operatorId: Type.String(), role: Type.String(), remote: Type.String(), connectedForS: Type.Number(),
+  subscription: Type.Object({ droneIds: Nullable(Type.Array(Type.String())), bbox: Nullable(Type.Array(Type.Number())), maxHz: Type.Number() }),
+  bufferedBytes: Type.Integer({ description: 'bytes waiting in its socket' }),
+  behindForMs: Type.Number({ description: 'how long its buffer has been above the limit (0: keeping up)' }),
+  updatesSent: Type.Integer({ description: 'drone updates (telemetry entries) sent' }),
+  framesSent: Type.Integer(), bytesSent: Type.Integer(),
+  telemetrySkipped: Type.Integer({ description: 'ticks with telemetry held back because it was behind (it then gets the newest state)' }),
+  eventsDropped: Type.Integer({ description: 'events dropped, oldest first, while it was behind' }),
+  peakBufferedBytes: Type.Integer(),
+});
+
+const StreamMetrics = Type.Object({
+  clients: Type.Integer({ description: 'WebSocket clients connected now' }),
+  clientsConnected: Type.Integer({ description: 'since start' }),
+  upgradesRejected: Type.Integer(), framesSent: Type.Integer(), telemetryFramesSent: Type.Integer(), eventFramesSent: Type.Integer(), bytesSent: Type.Integer(),
+  telemetrySkipped: Type.Integer(), eventsDropped: Type.Integer(), clientsClosedSlow: Type.Integer(), clientsReapedDead: Type.Integer(),
+  latencyMs: Summary('datagram received → telemetry frame sent, per drone update, since start'),
+  tickDurationMs: Summary('time per batching tick (fold changes, build frames, write to every socket)'),
+  tickLatenessMs: Summary('how late ticks start against their period (event-loop load)'),
+  perClient: Type.Array(StreamClientMetrics),
+});
+
 const Metrics = Type.Object({
   links: Type.Array(LinkMetrics),
   drones: Type.Integer(),
@@ -23,9 +51,10 @@ const Metrics = Type.Object({
   commandRetries: Type.Integer(),
   framesUnrouted: Type.Integer(),
   packetLossPctByDrone: Type.Record(Type.String(), Type.Number()),
+  stream: StreamMetrics,
 });
 
-export function metricsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function metricsRoutes(deps: AppDeps, stream: StreamHub): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/api/metrics', { config: { role: 'viewer' }, schema: { summary: 'Counters: frames, bad frames, retries, loss', tags: ['system'], response: { 200: Metrics } } }, async () => {
       const drones = deps.fleet.list();
@@ -46,6 +75,7 @@ export function metricsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         commandRetries: deps.fleet.commandRetries(),
         framesUnrouted: deps.fleet.counters.framesUnrouted,
         packetLossPctByDrone: Object.fromEntries(drones.map((d) => [d.id, d.link.packetLossPct])),
+        stream: stream.metrics(),
       };
     });
   };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -22,14 +22,15 @@ export interface TestServer extends RunningServer {
   api<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `opts`: an authenticator, stream tuning (small limits make backpressure quick to test). */
+export async function startTestServer(env: Record<string, string> = {}, opts: Omit<StartOptions, 'logger'> = {}): Promise<TestServer> {
   const ownDataDir = env.EAGLE_DATA === undefined ? mkdtempSync(join(tmpdir(), 'eagle-test-')) : null;
   const config = loadConfig({
     EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: 'udp:127.0.0.1:0', EAGLE_DB: ':memory:', EAGLE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...(ownDataDir ? { EAGLE_DATA: ownDataDir } : {}), ...env,
   });
   const logger = pino({ level: process.env.EAGLE_TEST_LOG ?? 'silent' });
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { ...opts, logger });
   const mavlink = server.links[0]!.address();
   return {
     ...server,
