@@ -13,12 +13,22 @@ import { broadcastRoutes } from './api/broadcasts.ts';
 import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
 import type { AppDeps } from './api/deps.ts';
+import { geofenceRoutes } from './api/geofences.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { historyRoutes } from './api/history.ts';
 import { missionRoutes } from './api/missions.ts';
 import { operatorRoutes } from './api/operators.ts';
+import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
+import { StreamHub } from './stream/hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The /api/stream WebSocket hub (closed with the app). */
+    stream: StreamHub;
+  }
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -68,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'broadcasts' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'broadcasts' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -77,13 +87,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A browsable page of the same document, served from the package's own files (works offline).
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: false } });
 
+  const stream = new StreamHub({ fleet: deps.fleet, clock: deps.clock, logger: deps.logger, authenticate: deps.authenticate ?? (async (token) => deps.auth.authenticate(token)), options: deps.stream ?? {} });
+  stream.attach(app.server);
+  app.decorate('stream', stream);
+  // preClose: open WebSockets would otherwise keep the HTTP server's close waiting
+  app.addHook('preClose', async () => stream.close());
+
   await app.register(healthRoutes(deps, startedAtMs));
-  await app.register(metricsRoutes(deps));
+  await app.register(metricsRoutes(deps, stream));
   await app.register(droneRoutes(deps));
   await app.register(missionRoutes(deps));
   await app.register(operatorRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(historyRoutes(deps));
+  await app.register(signingRoutes(deps));
+  await app.register(geofenceRoutes(deps));
   await app.register(broadcastRoutes(deps));
   const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));

@@ -2,11 +2,16 @@
 export interface LinkConfig {
   /** As written in EAGLE_MAVLINK, without the query; the link's id. */
   id: string;
-  kind: 'udp' | 'tcp';
+  /** udp / tcp: a transport to vehicles; tlog: a recorded flight played back as a virtual link. */
+  kind: 'udp' | 'tcp' | 'tlog';
+  /** udp / tcp only ("" for tlog). */
   host: string;
+  /** udp / tcp only (0 for tlog). */
   port: number;
-  /** 32-byte MAVLink 2 signing key, when the link requires signing. */
+  /** 32-byte MAVLink 2 signing key, when the link requires signing (udp / tcp). */
   signingKey: Buffer | null;
+  /** tlog only: the file and the playback speed (1 = real time). */
+  replay?: { path: string; speed: number };
 }
 
 export interface Config {
@@ -20,6 +25,8 @@ export interface Config {
   linkLostAfterMs: number;
   /** Commands (and mission changes) per operator per minute. */
   commandRatePerMin: number;
+  /** Flight logs of every link under `<dataDir>/tlogs/` (EAGLE_TLOGS=off disables them). */
+  tlogs: { enabled: boolean; maxFileBytes: number };
   /** A broadcast with a target is refused when the drone is farther than this, horizontally (metres). */
   speakerRangeM: number;
 }
@@ -39,18 +46,34 @@ function hostPort(value: string, what: string): { host: string; port: number } {
 }
 
 export function parseLink(spec: string): LinkConfig {
-  const [address = '', query = ''] = spec.trim().split('?');
-  const m = /^(udp|tcp):(.+)$/.exec(address);
-  if (!m) throw new ConfigError(`EAGLE_MAVLINK: "${spec}" must start with udp: or tcp: (e.g. udp:127.0.0.1:14550, tcp:127.0.0.1:5760)`);
+  const trimmed = spec.trim();
+  const q = trimmed.indexOf('?');
+  const address = q < 0 ? trimmed : trimmed.slice(0, q);
+  const query = q < 0 ? '' : trimmed.slice(q + 1);
+  const m = /^(udp|tcp|tlog):(.+)$/.exec(address);
+  if (!m) throw new ConfigError(`EAGLE_MAVLINK: "${spec}" must start with udp:, tcp: or tlog: (e.g. udp:127.0.0.1:14550, tcp:127.0.0.1:5760, tlog:flights/a.tlog?speed=10)`);
+  const kind = m[1] as 'udp' | 'tcp' | 'tlog';
+  const options = query.split('&').filter(Boolean).map((part) => {
+    const eq = part.indexOf('=');
+    return eq < 0 ? [part, ''] as const : [part.slice(0, eq), part.slice(eq + 1)] as const;
+  });
+  if (kind === 'tlog') {
+    let speed = 1;
+    for (const [k, v] of options) {
+      if (k !== 'speed') throw new ConfigError(`EAGLE_MAVLINK "${spec}": unknown option ${k} (known for tlog: speed)`);
+      speed = Number(v);
+      if (!(Number.isFinite(speed) && speed > 0)) throw new ConfigError(`EAGLE_MAVLINK "${spec}": speed= needs a positive number (1 = real time)`);
+    }
+    return { id: address, kind, host: '', port: 0, signingKey: null, replay: { path: m[2]!, speed } };
+  }
   const { host, port } = hostPort(m[2]!, `EAGLE_MAVLINK "${spec}"`);
   let signingKey: Buffer | null = null;
-  for (const part of query.split('&').filter(Boolean)) {
-    const [k, v = ''] = part.split('=');
+  for (const [k, v] of options) {
     if (k !== 'signing') throw new ConfigError(`EAGLE_MAVLINK "${spec}": unknown option ${k} (known: signing)`);
     if (!/^[0-9a-fA-F]{64}$/.test(v)) throw new ConfigError(`EAGLE_MAVLINK "${spec}": signing= needs 64 hex digits (a 32-byte key)`);
     signingKey = Buffer.from(v, 'hex');
   }
-  return { id: address, kind: m[1] as 'udp' | 'tcp', host, port, signingKey };
+  return { id: address, kind, host, port, signingKey };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(linkLostAfterMs >= 500)) throw new ConfigError('EAGLE_LINK_LOST_MS: a number of milliseconds ≥ 500');
   const commandRatePerMin = Number(env.EAGLE_COMMAND_RATE_PER_MIN ?? 120);
   if (!(Number.isInteger(commandRatePerMin) && commandRatePerMin >= 1)) throw new ConfigError('EAGLE_COMMAND_RATE_PER_MIN: a whole number ≥ 1');
+  const tlogsFlag = (env.EAGLE_TLOGS ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(tlogsFlag)) throw new ConfigError('EAGLE_TLOGS: on or off');
+  const tlogMaxMiB = Number(env.EAGLE_TLOG_MAX_MIB ?? 64);
+  if (!(tlogMaxMiB >= 1)) throw new ConfigError('EAGLE_TLOG_MAX_MIB: a size in MiB ≥ 1');
   const speakerRangeM = Number(env.EAGLE_SPEAKER_RANGE_M ?? 150);
   if (!(speakerRangeM > 0)) throw new ConfigError('EAGLE_SPEAKER_RANGE_M: a distance in metres > 0');
   return {
@@ -78,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.EAGLE_DATA ?? 'data',
     mapboxToken: env.MAPBOX_TOKEN || null,
     linkLostAfterMs,
+    tlogs: { enabled: tlogsFlag === 'on', maxFileBytes: Math.round(tlogMaxMiB * 1024 * 1024) },
   };
 }

@@ -3,6 +3,7 @@
  * HTTP) and starts them. `startServer` is also used by `npm start` and the system tests.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { RouteRoleEntry } from './api/auth-hook.ts';
@@ -15,8 +16,15 @@ import { MissionService } from './fleet/missions.ts';
 import type { Link } from './mavlink/links/link.ts';
 import { TcpLink } from './mavlink/links/tcp-link.ts';
 import { UdpLink } from './mavlink/links/udp-link.ts';
+import { type Authenticate } from './stream/auth.ts';
+import type { StreamHub, StreamOptions } from './stream/hub.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
+import { LinkSigner } from './mavlink/signing/link-signer.ts';
+import { SignatureVerifier } from './mavlink/signing/signature-verifier.ts';
+import { TimestampStore, timestampFileFor } from './mavlink/signing/timestamp-store.ts';
+import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
+import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { BroadcastService } from './warnings/broadcast-service.ts';
 
@@ -26,6 +34,8 @@ export interface RunningServer {
   url: string;
   fleet: Fleet;
   links: Link[];
+  /** The /api/stream hub (counters, latency). */
+  stream: StreamHub;
   store: Store;
   /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
   broadcasts: BroadcastService;
@@ -33,16 +43,48 @@ export interface RunningServer {
   routeRoles: RouteRoleEntry[];
   /** The admin token generated at this (first) start, shown once; null otherwise. */
   generatedAdminToken: string | null;
+  /** Flight logs (null when EAGLE_TLOGS=off). */
+  tlogs: TlogWriter | null;
+  /** Signers of the signed links, by link id. */
+  signers: Map<string, LinkSigner>;
   close(): Promise<void>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-function makeLink(c: LinkConfig, clock: Clock): Link {
-  return c.kind === 'udp' ? new UdpLink({ id: c.id, host: c.host, port: c.port, clock }) : new TcpLink({ id: c.id, host: c.host, port: c.port, clock });
+interface BuiltLink {
+  link: Link;
+  signer: LinkSigner | null;
 }
 
-export async function startServer(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
+/** A link from its configuration; a signing key gives it a signer (persisted timestamps) and a verifier. */
+function makeLink(c: LinkConfig, config: Config, clock: Clock, logger: Logger): BuiltLink {
+  if (c.kind === 'tlog') {
+    const replay = c.replay ?? { path: c.id.slice('tlog:'.length), speed: 1 };
+    return { link: new TlogReplayLink({ id: c.id, path: replay.path, speed: replay.speed, clock }), signer: null };
+  }
+  let signer: LinkSigner | null = null;
+  let verifier: SignatureVerifier | null = null;
+  if (c.signingKey) {
+    const store = new TimestampStore({
+      path: timestampFileFor(config.dataDir, c.id), label: c.id,
+      onError: (err) => logger.error({ link: c.id, err: err.message }, 'signing timestamp file: read or write failed'),
+    });
+    signer = new LinkSigner({ key: c.signingKey, clock, store });
+    verifier = new SignatureVerifier({ key: c.signingKey });
+  }
+  const opts = { id: c.id, host: c.host, port: c.port, clock, verifier };
+  return { link: c.kind === 'udp' ? new UdpLink(opts) : new TcpLink(opts), signer };
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  authenticate?: Authenticate;
+  stream?: Partial<StreamOptions>;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'eagle-eye' } });
   const store = openSqliteStore(config.dbPath);
@@ -60,47 +102,64 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
     clock, logger, linkLostAfterMs: config.linkLostAfterMs,
     register: (vehicle, nowMs, inUse) => store.drones.resolve(vehicle, new Date(nowMs).toISOString(), inUse),
   });
-  const links = config.links.map((c) => makeLink(c, clock));
-  for (const link of links) {
-    fleet.addLink(link);
+  const built = config.links.map((c) => makeLink(c, config, clock, logger));
+  const links = built.map((b) => b.link);
+  const signers = new Map<string, LinkSigner>();
+  const tlogs = config.tlogs.enabled
+    ? new TlogWriter({ dir: join(config.dataDir, 'tlogs'), clock, logger, maxFileBytes: config.tlogs.maxFileBytes })
+    : null;
+  for (const { link, signer } of built) {
+    if (signer) signers.set(link.id, signer);
+    // before the fleet, so a frame is logged before the replies it causes; a replayed flight is not recorded again
+    if (tlogs && !(link instanceof TlogReplayLink)) tlogs.attach(link);
+    fleet.addLink(link, signer ?? undefined);
+    if (link instanceof TlogReplayLink) continue; // played once everything is up, so nothing of the flight is missed
     await link.start();
-    logger.info({ link: link.id, address: link.address() }, 'MAVLink link up');
+    logger.info({ link: link.id, address: link.address(), signed: signer !== null, tlogs: tlogs?.sink(link.id)?.dir ?? null }, 'MAVLink link up');
   }
   fleet.start();
   const history = new HistoryRecorder({ fleet, store, clock });
   const broadcasts = new BroadcastService({ fleet, store, clock, logger, audibleRangeM: config.speakerRangeM });
-  const app = await buildApp({ fleet, missions: new MissionService({ clock }), broadcasts, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin });
+  const app = await buildApp({
+    fleet, missions: new MissionService({ clock }), broadcasts, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
+    ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
+  });
   await app.listen({ host: config.http.host, port: config.http.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
   const url = `http://${config.http.host}:${port}`;
   logger.info({ url }, 'Eagle Eye listening');
+  for (const link of links) {
+    if (!(link instanceof TlogReplayLink)) continue;
+    try {
+      await link.start();
+    } catch (err) {
+      await app.close();
+      await fleet.close();
+      await tlogs?.close();
+      throw new ConfigError(`${link.id}: cannot read the flight log (${(err as Error).message})`);
+    }
+    logger.info({ link: link.id, speed: link.speed, frames: 'playing' }, 'replaying a flight log');
+    void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
+  }
   return {
-    url, fleet, links, store, broadcasts, generatedAdminToken: generatedToken, routeRoles: app.routeRoles,
+    url, fleet, links, store, broadcasts, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
     async close() {
       await app.close();
       await fleet.close();
       broadcasts.close();
       history.close();
       store.close();
+      for (const signer of signers.values()) signer.close();
+      await tlogs?.close();
     },
   };
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`eagle-eye: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
   let server: RunningServer;
   try {
-    server = await startServer(config);
+    server = await startServer(loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`eagle-eye: ${err.message}\n`);

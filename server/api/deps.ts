@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { Authenticate } from '../stream/auth.ts';
+import type { StreamOptions } from '../stream/hub.ts';
 import type { Store } from '../store/store.ts';
+import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
 import type { BroadcastService } from '../warnings/broadcast-service.ts';
 import type { Clock } from '../time/clock.ts';
 
@@ -18,6 +21,12 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   version: string;
+  /** Flight logs, for their counters in /api/metrics (absent when disabled or in tests). */
+  tlogs?: TlogWriter | null;
   /** Longest request body accepted, bytes. */
   bodyLimitBytes?: number;
+  /** Who may open /api/stream (and, later, the REST routes); allow-everyone until auth lands. */
+  authenticate?: Authenticate;
+  /** /api/stream tuning (tick, backpressure limits, keepalive); defaults in server/stream/hub.ts. */
+  stream?: Partial<StreamOptions>;
 }

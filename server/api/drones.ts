@@ -50,12 +50,17 @@ export function droneRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       const session = findDrone(deps.fleet, req.params.id);
       const startedMs = deps.clock.nowMs();
       req.log.info({ droneId: session.id, command: req.body }, 'command requested');
+      const result = (outcome: string, extra: Record<string, unknown> = {}) => deps.fleet.publish({
+        kind: 'command-result', droneId: session.id, at: new Date(deps.clock.nowMs()).toISOString(), command: req.body.type, result: outcome, durationMs: deps.clock.nowMs() - startedMs, ...extra,
+      });
       try {
         await audited(deps, req, session.id, `command:${req.body.type}`, req.body, () => executeCommand(session, req.body));
       } catch (err) {
         req.log.warn({ droneId: session.id, command: req.body.type, err: (err as Error).message }, 'command failed');
+        result((err as { code?: string }).code ?? 'INTERNAL', { message: (err as Error).message });
         throw err;
       }
+      result('accepted');
       return { result: 'accepted' as const, droneId: session.id, command: req.body.type, durationMs: deps.clock.nowMs() - startedMs };
     });
   };

@@ -83,6 +83,14 @@ export const ardupilotCopter: AutopilotAdapter = {
     await v.command('mission start', longCommand(MAV_CMD.MISSION_START, { 1: 0, 2: 0 }));
   },
 
+  async enableFence(v, ceilingM) {
+    // FENCE_TYPE bits: 1 max altitude, 2 circle around home, 4 polygons (and the circles of the FENCE list)
+    await v.setParam('FENCE_ALT_MAX', ceilingM);
+    await v.setParam('FENCE_TYPE', 1 | 4);
+    await v.setParam('FENCE_ACTION', 1); // RTL or land
+    await v.setParam('FENCE_ENABLE', 1);
+  },
+
   toVehicleMission(type, items) {
     if (type !== 'mission') return renumber(items);
     const home: WireMissionItem = { seq: 0, frame: 0, command: MAV_CMD.NAV_WAYPOINT, current: 0, autocontinue: 1, param1: 0, param2: 0, param3: 0, param4: 0, x: 0, y: 0, z: 0 };

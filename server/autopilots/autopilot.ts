@@ -23,6 +23,8 @@ export interface VehicleControl {
   state(): ControlState;
   /** Send a command and wait for its ACK; throws COMMAND_DENIED / COMMAND_TIMEOUT with the vehicle's reason. */
   command(label: string, request: CommandRequest): Promise<void>;
+  /** Set a parameter and wait for the vehicle's echo; throws COMMAND_DENIED / COMMAND_TIMEOUT. */
+  setParam(name: string, value: number): Promise<void>;
   /** Send a message that has no acknowledgement. */
   send<C extends MessageClass>(clazz: C, fields: MessageFields<C>): void;
   /** Wait until the state satisfies `predicate` (after the next telemetry), or fail with `failure` after `timeoutMs`. */
@@ -47,6 +49,8 @@ export interface AutopilotAdapter {
   returnToLaunch(v: VehicleControl): Promise<void>;
   setSpeed(v: VehicleControl, speedMps: number): Promise<void>;
   startMission(v: VehicleControl): Promise<void>;
+  /** Make the vehicle enforce its uploaded FENCE list and an altitude ceiling by itself (return home on breach). */
+  enableFence(v: VehicleControl, ceilingM: number): Promise<void>;
   /** Items as the vehicle stores them (ArduPilot: item 0 is home; jump targets shift by one). */
   toVehicleMission(type: MissionType, items: WireMissionItem[]): WireMissionItem[];
   fromVehicleMission(type: MissionType, items: WireMissionItem[]): WireMissionItem[];

@@ -81,6 +81,11 @@ export const px4: AutopilotAdapter = {
     await v.command('mission start', longCommand(MAV_CMD.MISSION_START, { 1: 0, 2: 0 }));
   },
 
+  async enableFence(v, ceilingM) {
+    await v.setParam('GF_MAX_VER_DIST', ceilingM);
+    await v.setParam('GF_ACTION', 3); // return mode
+  },
+
   toVehicleMission(_type, items) {
     return items.map((it, seq): WireMissionItem => ({ ...it, seq }));
   },

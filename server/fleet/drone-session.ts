@@ -9,6 +9,7 @@ import type { Drone } from '../contracts/drone.ts';
 import { AppError } from '../errors.ts';
 import type { VehicleChannel } from '../mavlink/channel.ts';
 import { CommandSender, type CommandRequest } from '../mavlink/command-sender.ts';
+import { ParamClient } from '../mavlink/param-client.ts';
 import type { MessageClass } from '../mavlink/definitions.ts';
 import type { FrameEncoder, MessageFields } from '../mavlink/frame-encoder.ts';
 import type { Frame } from '../mavlink/frame.ts';
@@ -58,6 +59,7 @@ export class DroneSession {
   readonly link: Link;
   readonly remote: string;
   readonly commands: CommandSender;
+  readonly params: ParamClient;
   readonly channel: VehicleChannel;
   readonly control: VehicleControl;
   readonly logger: Logger;
@@ -90,6 +92,7 @@ export class DroneSession {
       send: <C extends MessageClass>(clazz: C, fields: MessageFields<C>) => this.link.send(this.remote, this.encoder.encode(clazz, fields)),
     };
     this.commands = new CommandSender({ channel: this.channel, clock: opts.clock, retries: opts.commandRetries, timeoutMs: opts.commandTimeoutMs });
+    this.params = new ParamClient({ channel: this.channel, clock: opts.clock });
     this.control = this.makeControl();
   }
 
@@ -105,6 +108,9 @@ export class DroneSession {
     } else if (frame.msgid === common.CommandAck.MSG_ID) {
       const ack = decodeAs(frame, common.CommandAck);
       this.commands.handleAck({ command: ack.command, result: ack.result, progress: ack.progress, resultParam2: ack.resultParam2 });
+      return false;
+    } else if (frame.msgid === common.ParamValue.MSG_ID) {
+      this.params.handle(frame);
       return false;
     } else if (MISSION_MSGIDS.has(frame.msgid)) {
       this.transfer?.handle(frame);
@@ -176,6 +182,12 @@ export class DroneSession {
       state: controlState,
       send: (clazz, fields) => this.channel.send(clazz, fields),
       command: (label, request) => this.command(label, request),
+      setParam: async (name, value) => {
+        this.logger.info({ param: name, value }, 'parameter set');
+        const result = await this.params.set(name, value);
+        if (result.kind === 'rejected') throw new AppError('COMMAND_DENIED', `${name}: the drone kept ${result.value} instead of ${value}`, { param: name, value: result.value });
+        if (result.kind === 'timeout') throw new AppError('COMMAND_TIMEOUT', `${name}: no answer from the drone after ${result.attempts} attempts`, { param: name, attempts: result.attempts });
+      },
       waitFor: (predicate, timeoutMs, failure) => new Promise<void>((resolve, reject) => {
         if (predicate(controlState())) return resolve();
         const timer = this.clock.setTimeout(() => {

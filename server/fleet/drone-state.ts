@@ -12,6 +12,9 @@ import type { DroneEvent } from './events.ts';
 const MAV_MODE_FLAG_SAFETY_ARMED = 0x80;
 const MAV_LANDED_STATE_ON_GROUND = 1;
 const RAD_TO_DEG = 180 / Math.PI;
+/** Telemetry floats are kept to what the sensors can tell (and what the stream needs to send). */
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 export const LOW_BATTERY_PCT = 25;
 
 const VEHICLE_TYPES: Record<number, string> = {
@@ -65,21 +68,21 @@ export function applyMessage(d: Drone, frame: Frame, adapter: AutopilotAdapter, 
       const p = decodeAs(frame, common.GlobalPositionInt);
       d.position = { lat: p.lat / 1e7, lon: p.lon / 1e7, altMslM: p.alt / 1000, altRelM: p.relativeAlt / 1000 };
       if (p.hdg !== 65535) d.headingDeg = p.hdg / 100;
-      d.groundSpeedMps = Math.hypot(p.vx, p.vy) / 100;
+      d.groundSpeedMps = round2(Math.hypot(p.vx, p.vy) / 100);
       d.climbMps = -p.vz / 100;
       return true;
     }
     case common.Attitude.MSG_ID: {
       const a = decodeAs(frame, common.Attitude);
-      const yawDeg = ((a.yaw * RAD_TO_DEG) + 360) % 360;
-      d.attitude = { rollDeg: a.roll * RAD_TO_DEG, pitchDeg: a.pitch * RAD_TO_DEG, yawDeg };
+      const yawDeg = round1(((a.yaw * RAD_TO_DEG) + 360) % 360);
+      d.attitude = { rollDeg: round1(a.roll * RAD_TO_DEG), pitchDeg: round1(a.pitch * RAD_TO_DEG), yawDeg };
       if (d.headingDeg === null) d.headingDeg = yawDeg;
       return true;
     }
     case common.VfrHud.MSG_ID: {
       const h = decodeAs(frame, common.VfrHud);
-      d.groundSpeedMps = h.groundspeed;
-      d.climbMps = h.climb;
+      d.groundSpeedMps = round2(h.groundspeed);
+      d.climbMps = round2(h.climb);
       d.headingDeg = h.heading;
       return true;
     }

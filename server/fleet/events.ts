@@ -13,7 +13,9 @@ export type DroneEventKind =
   | 'mission-current'
   | 'mission-item-reached'
   | 'command-result'
-  | 'streams-requested';
+  | 'streams-requested'
+  /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
+  | 'broadcast';
 
 export interface DroneEvent {
   kind: DroneEventKind;

@@ -53,6 +53,13 @@ interface Endpoint {
   encoder: FrameEncoder;
 }
 
+/**
+ * Called when a drone's state changed: after a frame that changed it (with the datagram's receive
+ * time), on discovery, on link lost (with the time it was declared). This is the ingest hot path:
+ * handlers should only mark something dirty.
+ */
+export type DroneChangeHandler = (session: DroneSession, receivedAtMs: number) => void;
+
 export interface FleetCounters {
   /** Frames from systems that are not (yet) drones, e.g. other ground stations. */
   framesUnrouted: number;
@@ -66,6 +73,7 @@ export class Fleet {
   private readonly byId = new Map<string, DroneSession>();
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly handlers: DroneEventHandler[] = [];
+  private readonly changeHandlers: DroneChangeHandler[] = [];
   private readonly signers = new Map<string, FrameSigner>();
   private readonly timers: TimerHandle[] = [];
   private nextNumber = 1;
@@ -104,6 +112,16 @@ export class Fleet {
     this.handlers.push(handler);
   }
 
+  /** Emit an event from outside the fleet (e.g. a command's result from the API) to every onEvent handler. */
+  publish(event: DroneEvent): void {
+    this.emit([event]);
+  }
+
+  /** State changes of any drone (see DroneChangeHandler). */
+  onChange(handler: DroneChangeHandler): void {
+    this.changeHandlers.push(handler);
+  }
+
   list(): Drone[] {
     return [...this.byId.values()].map((s) => s.state);
   }
@@ -131,18 +149,24 @@ export class Fleet {
     for (const e of events) for (const h of this.handlers) h(e);
   }
 
+  private changed(session: DroneSession, atMs: number): void {
+    for (let i = 0; i < this.changeHandlers.length; i++) this.changeHandlers[i]!(session, atMs);
+  }
+
   private route(link: Link, { remote, frame, receivedAtMs }: ReceivedFrame): void {
     const key = `${link.id}|${remote}|${frame.sysid}`;
     const session = this.byKey.get(key);
     const events: DroneEvent[] = [];
     if (session) {
       const wasConnected = session.state.connected;
-      session.receive(frame, receivedAtMs, events);
+      let changed = session.receive(frame, receivedAtMs, events);
       if (!wasConnected && frame.msgid === minimal.Heartbeat.MSG_ID && frame.compid === session.state.compid) {
         session.state.connected = true;
+        changed = true;
         events.push({ kind: 'link-regained', droneId: session.id, at: new Date(receivedAtMs).toISOString() });
         this.askForStreams(session);
       }
+      if (changed && this.changeHandlers.length > 0) this.changed(session, receivedAtMs);
     } else if (!this.discover(link, remote, key, frame, receivedAtMs, events)) {
       this.counters.framesUnrouted++;
     }
@@ -167,6 +191,7 @@ export class Fleet {
     session.receive(frame, nowMs, []);
     session.logger.info({ link: link.id, remote, sysid: frame.sysid, compid: frame.compid, autopilot: session.adapter.name }, 'drone discovered');
     events.push({ kind: 'drone-discovered', droneId: id, at: new Date(nowMs).toISOString(), sysid: frame.sysid, link: link.id, remote });
+    this.changed(session, nowMs);
     this.askForStreams(session);
     return true;
   }
@@ -204,6 +229,7 @@ export class Fleet {
         s.state.connected = false;
         s.logger.warn({ silentMs: now - s.lastHeartbeatMs }, 'link lost');
         events.push({ kind: 'link-lost', droneId: s.id, at: new Date(now).toISOString(), lastHeartbeatAt: s.state.lastHeartbeatAt });
+        this.changed(s, now);
       }
     }
     this.emit(events);

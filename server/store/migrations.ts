@@ -57,7 +57,15 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (drone_id, at_ms)
   ) WITHOUT ROWID;
   `,
-  // 2: loudspeaker broadcasts (issue 6)
+  // 2: geofences (operating area, no-fly zones), kept as JSON documents
+  `
+  CREATE TABLE geofences (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  `,
+  // 3: loudspeaker broadcasts (issue 6)
   `
   CREATE TABLE broadcasts (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

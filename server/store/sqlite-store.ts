@@ -4,8 +4,9 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
+import type { Geofence } from '../contracts/geofence.ts';
 import type {
-  AuditEntry, AuditRepo, BroadcastRepo, StoredBroadcast, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AuditEntry, GeofenceRepo, AuditRepo, BroadcastRepo, StoredBroadcast, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -30,6 +31,7 @@ export function openSqliteStore(path: string): Store {
     drones: droneRepo(db),
     events: eventRepo(db),
     tracks: trackRepo(db),
+    geofences: geofenceRepo(db),
     broadcasts: broadcastRepo(db),
     close: () => db.close(),
   };
@@ -174,6 +176,23 @@ function trackRepo(db: Database.Database): TrackRepo {
     list: (droneId, fromMs, toMs, limit) => (select.all(droneId, fromMs, toMs, limit) as Row[]).map((r) => ({
       droneId: r.drone_id, atMs: r.at_ms, lat: r.lat, lon: r.lon, altRelM: r.alt_rel_m, headingDeg: r.heading_deg, groundSpeedMps: r.ground_speed_mps,
     })),
+  };
+}
+
+function geofenceRepo(db: Database.Database): GeofenceRepo {
+  const toFence = (r: Row): Geofence => ({ id: r.id, createdAt: r.created_at, ...JSON.parse(r.body) });
+  return {
+    create(body) {
+      const fence = { id: `gf_${randomUUID().slice(0, 8)}`, createdAt: nowIso() };
+      db.prepare('INSERT INTO geofences (id, created_at, body) VALUES (?, ?, ?)').run(fence.id, fence.createdAt, JSON.stringify(body));
+      return { ...fence, ...body };
+    },
+    list: () => (db.prepare('SELECT * FROM geofences ORDER BY created_at, id').all() as Row[]).map(toFence),
+    get(id) {
+      const r = db.prepare('SELECT * FROM geofences WHERE id = ?').get(id) as Row | undefined;
+      return r ? toFence(r) : null;
+    },
+    delete: (id) => db.prepare('DELETE FROM geofences WHERE id = ?').run(id).changes > 0,
   };
 }
 

@@ -3,6 +3,8 @@
  * the one implementation today; a server database can be added behind the same interface.
  * Every method is synchronous and durable when it returns (an acknowledged write survives kill -9).
  */
+import type { Geofence, GeofenceBody } from '../contracts/geofence.ts';
+
 export type Role = 'viewer' | 'operator' | 'admin';
 
 export interface Operator {
@@ -100,6 +102,13 @@ export interface TrackRepo {
   list(droneId: string, fromMs: number, toMs: number, limit: number): TrackPoint[];
 }
 
+export interface GeofenceRepo {
+  create(body: GeofenceBody): Geofence;
+  list(): Geofence[];
+  get(id: string): Geofence | null;
+  delete(id: string): boolean;
+}
+
 export type BroadcastState = 'queued' | 'playing' | 'done' | 'failed' | 'stopped';
 
 export interface StoredBroadcast {
@@ -151,6 +160,7 @@ export interface Store {
   readonly drones: DroneRegistryRepo;
   readonly events: EventRepo;
   readonly tracks: TrackRepo;
+  readonly geofences: GeofenceRepo;
   readonly broadcasts: BroadcastRepo;
   close(): void;
 }

@@ -148,6 +148,7 @@ export class BroadcastService {
     const handle = stored.clipId !== null
       ? client.playClip({ requestId: stored.requestId, clipId: stored.clipId, volume: stored.volume, repeat: stored.repeat, priority }, onUpdate)
       : client.speak({ requestId: stored.requestId, text, lang: stored.lang, voice: stored.voice, volume: stored.volume, repeat: stored.repeat, priority }, onUpdate);
+    if (handle.current.state === 'queued') this.publish(stored);
     const finished = handle.finished.then(() => repo.get(stored.id)!);
     return { broadcast: stored, finished };
   }
@@ -239,8 +240,17 @@ export class BroadcastService {
     if (!after) return;
     if (before.state !== after.state) {
       this.opts.logger.info({ droneId: after.droneId, broadcast: id, state: after.state, reason: after.reason }, 'broadcast state');
+      this.publish(after);
     }
     for (const l of this.listeners) l(after);
+  }
+
+  /** A `broadcast` event on the fleet's event bus (stream, stored events) for every change of state. */
+  private publish(b: StoredBroadcast): void {
+    this.opts.fleet.publish({
+      kind: 'broadcast', droneId: b.droneId, at: b.updatedAt, id: b.id, state: b.state, lang: b.lang, text: b.text, template: b.template,
+      clipId: b.clipId, priority: b.priority, reason: b.reason, durationMs: b.durationMs,
+    });
   }
 
   private iso(): string {

@@ -10,6 +10,10 @@
  *   LegacyMissionRequest  asks for mission items with MISSION_REQUEST (as real ArduCopter does)
  *   dropMissionPct     drops that share of mission messages both ways (seeded)
  *   silent             stops sending anything (link loss) while set
+ *
+ * With `signingKey` it signs everything it sends (strictly increasing timestamps) and, like a
+ * vehicle that requires signing, drops what it receives unsigned, badly signed or replayed,
+ * counting each kind in `received`. It records SETUP_SIGNING messages in `signingSetups`.
  */
 import dgram from 'node:dgram';
 import { common, minimal } from 'mavlink-mappings';
@@ -19,6 +23,9 @@ import { FrameEncoder, type MessageFields } from '../../server/mavlink/frame-enc
 import type { Frame } from '../../server/mavlink/frame.ts';
 import { decodeAs } from '../../server/mavlink/message.ts';
 import type { WireMissionItem } from '../../server/mavlink/mission-transfer/types.ts';
+import { LinkSigner } from '../../server/mavlink/signing/link-signer.ts';
+import { SignatureVerifier, type Verdict } from '../../server/mavlink/signing/signature-verifier.ts';
+import { systemClock } from '../../server/time/clock.ts';
 
 export type FailureMode = 'DenyArm' | 'IgnoreCommands' | 'TakeoffInProgress' | 'NoMessageInterval' | 'LegacyMissionRequest';
 
@@ -30,6 +37,8 @@ export interface ScriptedVehicleOptions {
   dropMissionPct?: number;
   seed?: number;
   heartbeatMs?: number;
+  /** 32-byte MAVLink 2 signing key: sign what it sends, refuse what is not signed with it. */
+  signingKey?: Buffer;
 }
 
 const MODES = { STABILIZE: 0, AUTO: 3, GUIDED: 4, LOITER: 5, RTL: 6, LAND: 9, BRAKE: 17 } as const;
@@ -48,6 +57,11 @@ export class ScriptedVehicle {
   /** Commands received (MAV_CMD numbers), in order. */
   readonly commandsReceived: number[] = [];
   readonly missions: Record<number, WireMissionItem[]> = { 0: [], 1: [], 2: [] };
+  /** Frames received, by signature verdict (all 'ok' when the vehicle has no key). */
+  readonly received: Record<Verdict, number> = { ok: 0, unsigned: 0, badSignature: 0, replayed: 0 };
+  /** Signed frames received from the server that verified. */
+  signedReceived = 0;
+  readonly signingSetups: Array<{ key: string; initialTimestamp: bigint }> = [];
   armed = false;
   mode: ModeName = 'STABILIZE';
   lat: number;
@@ -57,6 +71,7 @@ export class ScriptedVehicle {
   private readonly home: { lat: number; lon: number; altMslM: number };
   private readonly socket = dgram.createSocket('udp4');
   private readonly enc: FrameEncoder;
+  private readonly verifier: SignatureVerifier | null;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly intervals = new Map<number, NodeJS.Timeout>();
   private streaming = false;
@@ -71,8 +86,10 @@ export class ScriptedVehicle {
     this.home = opts.home ?? { lat: 30.4987, lon: 114.4123, altMslM: 30 };
     this.lat = this.home.lat;
     this.lon = this.home.lon;
-    this.enc = new FrameEncoder({ sysid: this.sysid, compid: 1 });
-    this.socket.on('message', (msg) => decodeDatagram(msg, (f) => this.receive(f), newDecodeCounters()));
+    const signer = opts.signingKey ? new LinkSigner({ key: opts.signingKey, clock: systemClock }) : null;
+    this.verifier = opts.signingKey ? new SignatureVerifier({ key: opts.signingKey }) : null;
+    this.enc = new FrameEncoder({ sysid: this.sysid, compid: 1, signer });
+    this.socket.on('message', (msg) => decodeDatagram(msg, (f) => this.admit(f), newDecodeCounters()));
   }
 
   async start(): Promise<this> {
@@ -99,6 +116,16 @@ export class ScriptedVehicle {
     this.socket.send(this.enc.encode(clazz, fields), this.opts.server.port, this.opts.server.host);
   }
 
+  /** A frame as this vehicle would send it (signed when it has a key), without sending it. */
+  encode<C extends MessageClass>(clazz: C, fields: MessageFields<C>): Buffer {
+    return this.enc.encode(clazz, fields);
+  }
+
+  /** The heartbeat this vehicle sends now, as bytes (for tampering and replay tests). */
+  heartbeatFrame(): Buffer {
+    return this.enc.encode(minimal.Heartbeat, this.heartbeatFields());
+  }
+
   /** Raw bytes from this vehicle's socket (for garbage tests). */
   sendRaw(bytes: Uint8Array): void {
     this.socket.send(bytes, this.opts.server.port, this.opts.server.host);
@@ -117,12 +144,24 @@ export class ScriptedVehicle {
     return this.dropMissionPct > 0 && this.random() * 100 < this.dropMissionPct;
   }
 
-  private heartbeat(): void {
-    this.send(minimal.Heartbeat, {
+  private heartbeatFields(): MessageFields<typeof minimal.Heartbeat> {
+    return {
       type: minimal.MavType.QUADROTOR, autopilot: minimal.MavAutopilot.ARDUPILOTMEGA,
       baseMode: (minimal.MavModeFlag.CUSTOM_MODE_ENABLED | (this.armed ? minimal.MavModeFlag.SAFETY_ARMED : 0)) as minimal.MavModeFlag,
       customMode: MODES[this.mode], systemStatus: this.armed ? minimal.MavState.ACTIVE : minimal.MavState.STANDBY, mavlinkVersion: 3,
-    });
+    };
+  }
+
+  private heartbeat(): void {
+    this.send(minimal.Heartbeat, this.heartbeatFields());
+  }
+
+  private admit(f: Frame): void {
+    const verdict = this.verifier ? this.verifier.check(f) : 'ok';
+    this.received[verdict]++;
+    if (verdict !== 'ok') return;
+    if (this.verifier && f.signature) this.signedReceived++;
+    this.receive(f);
   }
 
   private telemetry(msgid: number): void {
@@ -185,6 +224,12 @@ export class ScriptedVehicle {
   private receive(f: Frame): void {
     if (this.silent || f.sysid !== 255) return;
     switch (f.msgid) {
+      case common.SetupSigning.MSG_ID: {
+        const s = decodeAs(f, common.SetupSigning);
+        if (s.targetSystem !== this.sysid) return;
+        this.signingSetups.push({ key: Buffer.from(s.secretKey as number[]).toString('hex'), initialTimestamp: s.initialTimestamp });
+        return;
+      }
       case common.CommandLong.MSG_ID: {
         const c = decodeAs(f, common.CommandLong);
         return this.command(c.command, [c._param1, c._param2, c._param3, c._param4, c._param5, c._param6, c._param7]);

@@ -6,6 +6,7 @@
 import { common, minimal } from 'mavlink-mappings';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { DroneEvent } from '../../server/fleet/events.ts';
 import { Fleet } from '../../server/fleet/fleet.ts';
 import { SpeakerPlayClip, SpeakerSpeak, SpeakerState, SpeakerStatus } from '../../server/mavlink/dialects/speaker.ts';
 import { decodeDatagram, newDecodeCounters } from '../../server/mavlink/frame-decoder.ts';
@@ -29,6 +30,7 @@ class MemoryLink implements Link {
   constructor(private readonly clock: FakeClock) {}
   onFrame(h: FrameHandler): void { this.handler = h; }
   onBytes(): void {}
+  onSent(): void {}
   send(_remote: string, bytes: Uint8Array): void { decodeDatagram(bytes, (f) => this.sent.push(f), newDecodeCounters()); }
   async start(): Promise<void> {}
   async close(): Promise<void> {}
@@ -62,6 +64,8 @@ describe('broadcast service', () => {
     expect(t.session.state.components).toContainEqual({ compid: 25, type: 'loudspeaker' });
     const updates: StoredBroadcast[] = [];
     t.service.onUpdate((b) => updates.push(b));
+    const events: DroneEvent[] = [];
+    t.fleet.onEvent((e) => { if (e.kind === 'broadcast') events.push(e); });
     const started = t.service.broadcast(t.session, { template: 'no-parking', params: { plate: '鄂A12345' }, lang: 'zh-CN', repeat: 2 }, 'li.wei');
     expect(started.broadcast).toMatchObject({ id: 'B1', state: 'queued', text: '此处禁止停车。请鄂A12345立即驶离，违者将依法处理。', repeat: 2, operator: 'li.wei', priority: 'normal' });
     const speak = t.link.sent.filter((f) => f.msgid === SpeakerSpeak.MSG_ID).map((f) => decodeAs(f, SpeakerSpeak));
@@ -77,6 +81,7 @@ describe('broadcast service', () => {
     const final = await started.finished;
     expect(final).toMatchObject({ state: 'done', progress: 100, reason: null, endedAt: new Date(t.clock.nowMs()).toISOString() });
     expect(updates.map((u) => u.state)).toEqual(['queued', 'playing', 'done']);
+    expect(events.map((e) => [e.droneId, e.id, e.state])).toEqual([['E01', 'B1', 'queued'], ['E01', 'B1', 'playing'], ['E01', 'B1', 'done']]);
   });
 
   it('refuses with the reason: speaker gone silent, target out of range or position unknown, link lost', () => {

@@ -79,6 +79,12 @@ describe('broadcasts on the simulated loudspeaker', () => {
     const list = (await server.api('GET', `/api/broadcasts?droneId=${ids[0]}`)).body.broadcasts;
     expect(list.slice(0, 2).map((b: any) => [b.id, b.state])).toEqual([[en.body.id, 'done'], [zh.body.id, 'done']]);
     expect(list[0]).toMatchObject({ id: en.body.id, droneId: ids[0], text: enDone.text, lang: 'en', state: 'done', at: expect.any(String) });
+    // every change of state is an event (stream, stored history)
+    const events = await waitFor(async () => {
+      const e: any[] = (await server.api('GET', `/api/events?droneId=${ids[0]}&kind=broadcast&limit=50`)).body.events;
+      return e.some((x) => x.data.id === en.body.id && x.data.state === 'done') ? e : null;
+    }, { what: 'broadcast events in the history' });
+    expect(events.filter((x) => x.data.id === zh.body.id).map((x) => x.data.state).reverse()).toEqual(['queued', 'playing', 'done']);
   }, 60_000);
 
   it('a speaker fault yields a failed broadcast with a clear reason', async () => {

@@ -8,7 +8,8 @@
 import net from 'node:net';
 import type { Clock, TimerHandle } from '../../time/clock.ts';
 import { newDecodeCounters, StreamDecoder } from '../frame-decoder.ts';
-import { newLinkCounters, type BytesHandler, type FrameHandler, type Link, type LinkCounters } from './link.ts';
+import type { FrameVerifier } from '../signing/signature-verifier.ts';
+import { admitFrame, newLinkCounters, type BytesHandler, type FrameHandler, type Link, type LinkCounters, type SentHandler } from './link.ts';
 
 export interface TcpLinkOptions {
   id: string;
@@ -17,6 +18,8 @@ export interface TcpLinkOptions {
   clock: Clock;
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** Signed link: frames are checked (and refused ones dropped and counted) before the handlers. */
+  verifier?: FrameVerifier | null;
 }
 
 export class TcpLink implements Link {
@@ -24,6 +27,7 @@ export class TcpLink implements Link {
   readonly counters: LinkCounters = newLinkCounters(newDecodeCounters());
   private readonly frameHandlers: FrameHandler[] = [];
   private readonly bytesHandlers: BytesHandler[] = [];
+  private readonly sentHandlers: SentHandler[] = [];
   private socket: net.Socket | null = null;
   private connected = false;
   private closed = false;
@@ -39,6 +43,7 @@ export class TcpLink implements Link {
 
   onFrame(handler: FrameHandler): void { this.frameHandlers.push(handler); }
   onBytes(handler: BytesHandler): void { this.bytesHandlers.push(handler); }
+  onSent(handler: SentHandler): void { this.sentHandlers.push(handler); }
 
   /** Resolves at once: the link connects (and reconnects) in the background. */
   start(): Promise<void> {
@@ -59,6 +64,10 @@ export class TcpLink implements Link {
     this.counters.framesOut++;
     this.counters.bytesOut += bytes.length;
     this.socket.write(bytes);
+    if (this.sentHandlers.length > 0) {
+      const at = this.opts.clock.nowMs();
+      for (const h of this.sentHandlers) h(this.id, bytes, at);
+    }
   }
 
   close(): Promise<void> {
@@ -72,7 +81,9 @@ export class TcpLink implements Link {
 
   private connect(): void {
     if (this.closed) return;
+    const verifier = this.opts.verifier;
     const decoder = new StreamDecoder((frame) => {
+      if (!admitFrame(verifier, this.counters, frame)) return;
       this.counters.framesIn++;
       const receivedAtMs = this.opts.clock.nowMs();
       for (const h of this.frameHandlers) h({ remote: this.id, frame, receivedAtMs });

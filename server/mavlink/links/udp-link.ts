@@ -2,13 +2,16 @@
 import dgram from 'node:dgram';
 import type { Clock } from '../../time/clock.ts';
 import { decodeDatagram, newDecodeCounters } from '../frame-decoder.ts';
-import { newLinkCounters, type BytesHandler, type FrameHandler, type Link, type LinkCounters } from './link.ts';
+import type { FrameVerifier } from '../signing/signature-verifier.ts';
+import { admitFrame, newLinkCounters, type BytesHandler, type FrameHandler, type Link, type LinkCounters, type SentHandler } from './link.ts';
 
 export interface UdpLinkOptions {
   id: string;
   host: string;
   port: number;
   clock: Clock;
+  /** Signed link: frames are checked (and refused ones dropped and counted) before the handlers. */
+  verifier?: FrameVerifier | null;
 }
 
 export class UdpLink implements Link {
@@ -17,6 +20,7 @@ export class UdpLink implements Link {
   private readonly socket = dgram.createSocket({ type: 'udp4', reuseAddr: false });
   private readonly frameHandlers: FrameHandler[] = [];
   private readonly bytesHandlers: BytesHandler[] = [];
+  private readonly sentHandlers: SentHandler[] = [];
   private readonly endpoints = new Map<string, { host: string; port: number }>();
   private closed = false;
 
@@ -28,6 +32,7 @@ export class UdpLink implements Link {
 
   onFrame(handler: FrameHandler): void { this.frameHandlers.push(handler); }
   onBytes(handler: BytesHandler): void { this.bytesHandlers.push(handler); }
+  onSent(handler: SentHandler): void { this.sentHandlers.push(handler); }
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -51,6 +56,10 @@ export class UdpLink implements Link {
     this.counters.framesOut++;
     this.counters.bytesOut += bytes.length;
     this.socket.send(bytes, to.port, to.host, (err) => { if (err) this.counters.sendErrors++; });
+    if (this.sentHandlers.length > 0) {
+      const at = this.opts.clock.nowMs();
+      for (const h of this.sentHandlers) h(remote, bytes, at);
+    }
   }
 
   close(): Promise<void> {
@@ -60,11 +69,16 @@ export class UdpLink implements Link {
   }
 
   private receive(datagram: Buffer, remote: string, host: string, port: number): void {
-    if (!this.endpoints.has(remote)) this.endpoints.set(remote, { host, port });
+    // an endpoint is learned from its first good frame (on a signed link: first verified frame),
+    // so spoofed or junk datagrams cannot grow the table
+    let known = this.endpoints.has(remote);
     const receivedAtMs = this.opts.clock.nowMs();
     this.counters.bytesIn += datagram.length;
     for (const h of this.bytesHandlers) h(remote, datagram, receivedAtMs);
+    const verifier = this.opts.verifier;
     decodeDatagram(datagram, (frame) => {
+      if (!admitFrame(verifier, this.counters, frame)) return;
+      if (!known) { this.endpoints.set(remote, { host, port }); known = true; }
       this.counters.framesIn++;
       for (const h of this.frameHandlers) h({ remote, frame, receivedAtMs });
     }, this.counters.decode);
