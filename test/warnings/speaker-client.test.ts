@@ -4,6 +4,10 @@
  * gives up with a reason, is idempotent by request id, and an urgent request pre-empts.
  */
 import { describe, expect, it } from 'vitest';
+import { SpeakerState, SpeakerStatus } from '../../server/mavlink/dialects/speaker.ts';
+import { FakeClock } from '../../server/time/clock.ts';
+import { SpeakerClient } from '../../server/warnings/speaker-client.ts';
+import { RecordingChannel } from '../helpers/recording-channel.ts';
 import { speechDurationMs } from '../../server/warnings/speech-time.ts';
 import type { SpeakerUpdate } from '../../server/warnings/speaker-client.ts';
 import { SpeakerHarness } from './speaker-harness.ts';
@@ -12,6 +16,35 @@ const ADVISORY_ZH = '请注意，这里是临时停车区，最长停留五分�
 const LONG_ZH = '前方道路施工，请各位驾驶员减速慢行，按照现场交通指示牌和工作人员的指挥有序通行，不要随意变道或者停车。'.repeat(6);
 
 describe('speaker client', () => {
+  it('on a recording channel: resends every second until QUEUED, then waits; other ids change nothing; one final update', () => {
+    const clock = new FakeClock();
+    const channel = new RecordingChannel();
+    const client = new SpeakerClient({ channel, clock, ackTimeoutMs: 1000, retries: 5 });
+    const updates: string[] = [];
+    const h = client.speak({ requestId: 77, text: '请保持消防通道畅通。', lang: 'zh-CN', volume: 90, repeat: 1, priority: 'urgent' }, (u) => updates.push(u.state));
+    expect(channel.names()).toEqual(['SPEAKER_SPEAK']);
+    expect(channel.last('SPEAKER_SPEAK')!.fields).toMatchObject({ targetSystem: 1, targetComponent: 1, requestId: 77, chunkIndex: 0, chunkCount: 1, priority: 1, volume: 90 });
+    clock.advance(999);
+    expect(channel.count('SPEAKER_SPEAK')).toBe(1);
+    clock.advance(1);
+    expect(channel.count('SPEAKER_SPEAK')).toBe(2);
+    const status = (requestId: number, state: number) => client.handleFrame(channel.fromVehicle(SpeakerStatus, { requestId, state, progress: 0, error: 0, queueLength: 0, chunkMask: 1, durationMs: 2500 }), clock.nowMs());
+    status(78, SpeakerState.DONE); // someone else's request
+    clock.advance(1000);
+    expect(channel.count('SPEAKER_SPEAK')).toBe(3);
+    status(77, SpeakerState.QUEUED);
+    expect(h.current).toMatchObject({ state: 'queued', acknowledged: true, durationMs: 2500, attempts: 3 });
+    clock.advance(2900);
+    expect(channel.count('SPEAKER_SPEAK')).toBe(3);
+    status(77, SpeakerState.PLAYING);
+    status(77, SpeakerState.DONE);
+    status(77, SpeakerState.DONE);
+    clock.advance(10_000);
+    expect(channel.count('SPEAKER_SPEAK')).toBe(3);
+    expect(updates).toEqual(['queued', 'playing', 'done']);
+    expect(client.active).toBe(0);
+  });
+
   it('resends until the speaker acknowledges, then follows the request to done', () => {
     const h = new SpeakerHarness();
     // the first two transmissions are lost on the way to the speaker
