@@ -22,6 +22,7 @@ export interface FreeSpace {
   /** The free space as polygons of rings, outer ring first (closed rings). */
   polygons: XY[][][];
   shape: Feature<MultiPolygon>;
+  /** Boundary rings, in chunks of a few edges. */
   rings: Ring[];
   /** Reflex corners: where shortest paths bend. */
   corners: XY[];
@@ -30,6 +31,7 @@ export interface FreeSpace {
 }
 
 const EPS_M = 1e-5;
+const CHUNK_EDGES = 8;
 
 export function buildFreeSpace(polygons: XY[][][]): FreeSpace {
   const rings: Ring[] = [];
@@ -38,9 +40,14 @@ export function buildFreeSpace(polygons: XY[][][]): FreeSpace {
   for (const poly of polygons) {
     poly.forEach((closed, ringIndex) => {
       if (closed.length < 4) return;
-      const xs = closed.map((p) => p[0]);
-      const ys = closed.map((p) => p[1]);
-      rings.push({ line: lineString(closed), minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) });
+      // Rings are kept in chunks of a few edges, each with its box, so a segment test only
+      // intersects the edges near it.
+      for (let i = 0; i + 1 < closed.length; i += CHUNK_EDGES) {
+        const part = closed.slice(i, Math.min(closed.length, i + CHUNK_EDGES + 1));
+        const xs = part.map((p) => p[0]);
+        const ys = part.map((p) => p[1]);
+        rings.push({ line: lineString(part), minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) });
+      }
       // Free space on the left: outer rings counter-clockwise, holes clockwise.
       let open = openRing(closed);
       const ccw = signedArea2(open) > 0;
@@ -59,6 +66,10 @@ export function buildFreeSpace(polygons: XY[][][]): FreeSpace {
 
 export function insideFreeSpace(fs: FreeSpace, p: XY): boolean {
   return booleanPointInPolygon(point(p), fs.shape);
+}
+
+export function insideOrOn(fs: FreeSpace, p: XY): boolean {
+  return insideFreeSpace(fs, p) || onBoundary(fs, p);
 }
 
 /** Within a rounding error of a boundary ring (midpoints of boundary edges land a hair outside). */
@@ -116,7 +127,7 @@ function tangent(corner: XY, from: XY, [p, q]: [XY, XY]): boolean {
  * outside it). The path starts with a and ends with b.
  */
 export function shortestPath(fs: FreeSpace, a: XY, b: XY): XY[] | null {
-  if (!insideFreeSpace(fs, a) || !insideFreeSpace(fs, b)) return null;
+  if (!insideOrOn(fs, a) || !insideOrOn(fs, b)) return null;
   if (segmentIsFree(fs, a, b)) return [a, b];
   const nodes: XY[] = [a, b, ...fs.corners];
   const n = nodes.length;
