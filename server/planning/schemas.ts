@@ -120,6 +120,9 @@ export const PlanRequest = DiscriminatedUnion('kind', [CoverageRequest, Perimete
   description: 'one plan request; `kind` says which',
 });
 
+/** The same as a plain TypeBox union, for TypeBox's own Value.Check (which does not know `discriminator`). */
+export const PlanRequestUnion = Type.Union([CoverageRequest, PerimeterRequest, CorridorRequest, TourRequest, OverwatchRequest]);
+
 export type CoverageRequest = Static<typeof CoverageRequest>;
 export type PerimeterRequest = Static<typeof PerimeterRequest>;
 export type CorridorRequest = Static<typeof CorridorRequest>;
