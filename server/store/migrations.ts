@@ -65,4 +65,16 @@ export const MIGRATIONS: string[] = [
     body TEXT NOT NULL
   );
   `,
+  // 3: plans (request and result as JSON) and their assignments to drones
+  `
+  CREATE TABLE plans (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    request TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    assignments TEXT NOT NULL DEFAULT '[]'
+  );
+  `,
 ];
