@@ -14,6 +14,7 @@ import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
 import type { AppDeps } from './api/deps.ts';
 import { geofenceRoutes } from './api/geofences.ts';
+import { planRoutes } from './api/plans.ts';
 import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { historyRoutes } from './api/history.ts';
@@ -21,6 +22,7 @@ import { missionRoutes } from './api/missions.ts';
 import { operatorRoutes } from './api/operators.ts';
 import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
+import { PlanningError } from './planning/types.ts';
 import { StreamHub } from './stream/hub.ts';
 
 declare module 'fastify' {
@@ -46,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof PlanningError) err = new AppError(err.code, err.message, err.details);
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err: err.message, code: err.code }, 'request failed');
       return reply.status(err.status).send(err.toBody());
@@ -78,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'broadcasts' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'planning' }, { name: 'broadcasts' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -102,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(historyRoutes(deps));
   await app.register(signingRoutes(deps));
   await app.register(geofenceRoutes(deps));
+  await app.register(planRoutes(deps));
   await app.register(broadcastRoutes(deps));
   const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));

@@ -3,7 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CommandAccepted, DroneCommand } from '../contracts/command.ts';
 import { DroneParams, withErrors } from '../contracts/common.ts';
 import { Drone } from '../contracts/drone.ts';
+import { airspaceOf } from '../fleet/airspace-of.ts';
 import { executeCommand } from '../fleet/drone-commands.ts';
+import { checkAirspace } from '../fleet/plan-assignment.ts';
+import type { Airspace } from '../planning/index.ts';
 import { audited } from './audited.ts';
 import type { AppDeps } from './deps.ts';
 import { commandRateLimit } from './rate-limit.ts';
@@ -54,7 +57,13 @@ export function droneRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         kind: 'command-result', droneId: session.id, at: new Date(deps.clock.nowMs()).toISOString(), command: req.body.type, result: outcome, durationMs: deps.clock.nowMs() - startedMs, ...extra,
       });
       try {
-        await audited(deps, req, session.id, `command:${req.body.type}`, req.body, () => executeCommand(session, req.body));
+        await audited(deps, req, session.id, `command:${req.body.type}`, req.body, async () => {
+          if (req.body.type === 'goto') checkGoto(session.state, req.body, airspaceOf(deps.store.geofences.list()));
+          if (req.body.type === 'takeoff' && session.state.position) {
+            checkAirspace([{ lat: session.state.position.lat, lon: session.state.position.lon, altitudeM: req.body.altitudeM }], airspaceOf(deps.store.geofences.list()));
+          }
+          await executeCommand(session, req.body);
+        });
       } catch (err) {
         req.log.warn({ droneId: session.id, command: req.body.type, err: (err as Error).message }, 'command failed');
         result((err as { code?: string }).code ?? 'INTERNAL', { message: (err as Error).message });
@@ -64,4 +73,10 @@ export function droneRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       return { result: 'accepted' as const, droneId: session.id, command: req.body.type, durationMs: deps.clock.nowMs() - startedMs };
     });
   };
+}
+
+/** A goto is checked before anything is sent: the straight leg from where the drone is to the target. */
+function checkGoto(drone: Drone, target: { lat: number; lon: number; altitudeM: number }, airspace: Airspace): void {
+  const from = drone.position ? [{ lat: drone.position.lat, lon: drone.position.lon, altitudeM: Math.max(drone.position.altRelM, 0) }] : [];
+  checkAirspace([...from, target], airspace);
 }

@@ -65,7 +65,19 @@ export const MIGRATIONS: string[] = [
     body TEXT NOT NULL
   );
   `,
-  // 3: loudspeaker broadcasts (issue 6)
+  // 3: plans (request and result as JSON) and their assignments to drones
+  `
+  CREATE TABLE plans (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    request TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    assignments TEXT NOT NULL DEFAULT '[]'
+  );
+  `,
+  // 4: loudspeaker broadcasts (issue 6)
   `
   CREATE TABLE broadcasts (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

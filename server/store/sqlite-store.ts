@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 import type { Geofence } from '../contracts/geofence.ts';
 import type {
-  AuditEntry, GeofenceRepo, AuditRepo, BroadcastRepo, StoredBroadcast, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AuditEntry, GeofenceRepo, PlanRepo, StoredPlan, BroadcastRepo, StoredBroadcast, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -32,6 +32,7 @@ export function openSqliteStore(path: string): Store {
     events: eventRepo(db),
     tracks: trackRepo(db),
     geofences: geofenceRepo(db),
+    plans: planRepo(db),
     broadcasts: broadcastRepo(db),
     close: () => db.close(),
   };
@@ -193,6 +194,28 @@ function geofenceRepo(db: Database.Database): GeofenceRepo {
       return r ? toFence(r) : null;
     },
     delete: (id) => db.prepare('DELETE FROM geofences WHERE id = ?').run(id).changes > 0,
+  };
+}
+
+function planRepo(db: Database.Database): PlanRepo {
+  const toPlan = (r: Row): StoredPlan => ({
+    id: r.id, createdAt: r.created_at, createdBy: r.created_by, kind: r.kind, request: JSON.parse(r.request), plan: JSON.parse(r.plan), assignments: JSON.parse(r.assignments),
+  });
+  return {
+    create(p) {
+      const stored: StoredPlan = { id: `pl_${randomUUID().slice(0, 8)}`, createdAt: nowIso(), assignments: [], ...p };
+      db.prepare('INSERT INTO plans (id, created_at, created_by, kind, request, plan) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(stored.id, stored.createdAt, stored.createdBy, stored.kind, JSON.stringify(stored.request), JSON.stringify(stored.plan));
+      return stored;
+    },
+    get(id) {
+      const r = db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as Row | undefined;
+      return r ? toPlan(r) : null;
+    },
+    list: (limit) => (db.prepare('SELECT * FROM plans ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map(toPlan),
+    setAssignments(id, assignments) {
+      db.prepare('UPDATE plans SET assignments = ? WHERE id = ?').run(JSON.stringify(assignments), id);
+    },
   };
 }
 

@@ -109,6 +109,32 @@ export interface GeofenceRepo {
   delete(id: string): boolean;
 }
 
+export interface StoredPlan {
+  id: string;
+  createdAt: string;
+  createdBy: string;
+  kind: string;
+  request: unknown;
+  plan: Record<string, unknown>;
+  assignments: PlanAssignment[];
+}
+
+export interface PlanAssignment {
+  droneId: string;
+  /** Which part of the plan: 'route', 'sortie:N' or 'station:ID'. */
+  part: string;
+  at: string;
+  result: 'started' | 'failed';
+  error?: { code: string; message: string };
+}
+
+export interface PlanRepo {
+  create(p: { createdBy: string; kind: string; request: unknown; plan: Record<string, unknown> }): StoredPlan;
+  get(id: string): StoredPlan | null;
+  list(limit: number): StoredPlan[];
+  setAssignments(id: string, assignments: PlanAssignment[]): void;
+}
+
 export type BroadcastState = 'queued' | 'playing' | 'done' | 'failed' | 'stopped';
 
 export interface StoredBroadcast {
@@ -161,6 +187,7 @@ export interface Store {
   readonly events: EventRepo;
   readonly tracks: TrackRepo;
   readonly geofences: GeofenceRepo;
+  readonly plans: PlanRepo;
   readonly broadcasts: BroadcastRepo;
   close(): void;
 }

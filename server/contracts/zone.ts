@@ -1,0 +1,33 @@
+/** Parking zones and vehicle observations (CONTRACT.md "Workflows"). */
+import { Type, type Static } from '@sinclair/typebox';
+import { PolygonGeometry } from './geofence.ts';
+
+export const ZoneKind = Type.Union([Type.Literal('temporary-stop'), Type.Literal('no-parking'), Type.Literal('fire-lane')]);
+
+export const ZoneBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  kind: ZoneKind,
+  geometry: PolygonGeometry,
+  maxDwellS: Type.Number({ minimum: 0, maximum: 86_400, description: 'a vehicle seen inside longer than this overstays' }),
+}, { additionalProperties: false });
+export type ZoneBody = Static<typeof ZoneBody>;
+
+export const Zone = Type.Intersect([Type.Object({ id: Type.String(), createdAt: Type.String() }), ZoneBody]);
+export type Zone = Static<typeof Zone>;
+
+export const Observation = Type.Object({
+  trackId: Type.String({ minLength: 1, maxLength: 64, description: 'the analytics track id, or a plate' }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  at: Type.String({ format: 'date-time' }),
+  source: Type.String({ minLength: 1, maxLength: 64, description: 'camera or drone that saw it' }),
+  plate: Type.Optional(Type.String({ maxLength: 16 })),
+  speedMps: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+  headingDeg: Type.Optional(Type.Number({ minimum: 0, maximum: 360 })),
+  confidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+}, { additionalProperties: false });
+export type Observation = Static<typeof Observation>;
+
+export const ObservationBatch = Type.Object({
+  observations: Type.Array(Observation, { minItems: 1, maxItems: 5000 }),
+}, { additionalProperties: false });
