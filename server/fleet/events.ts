@@ -13,11 +13,14 @@ export type DroneEventKind =
   | 'mission-current'
   | 'mission-item-reached'
   | 'command-result'
-  | 'streams-requested';
+  | 'streams-requested'
+  /** A parking-advisory case changed state (server/warnings). */
+  | 'advisory';
 
 export interface DroneEvent {
   kind: DroneEventKind;
-  droneId: string;
+  /** Absent for events that are not about one drone (e.g. an advisory case still waiting for one). */
+  droneId?: string;
   /** ISO time. */
   at: string;
   [detail: string]: unknown;
