@@ -14,12 +14,15 @@ export type DroneEventKind =
   | 'mission-item-reached'
   | 'command-result'
   | 'streams-requested'
+  /** A parking-advisory case changed state (server/warnings). */
+  | 'advisory'
   /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
   | 'broadcast';
 
 export interface DroneEvent {
   kind: DroneEventKind;
-  droneId: string;
+  /** Absent for events that are not about one drone (e.g. an advisory case still waiting for one). */
+  droneId?: string;
   /** ISO time. */
   at: string;
   [detail: string]: unknown;

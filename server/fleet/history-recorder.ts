@@ -29,7 +29,7 @@ export class HistoryRecorder {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.opts.store.events.append(batch.map(({ kind, droneId, at, ...data }) => ({ kind, droneId, at, data })));
+    this.opts.store.events.append(batch.map(({ kind, droneId, at, ...data }) => ({ kind, droneId: droneId ?? null, at, data })));
   }
 
   sampleTracks(): void {

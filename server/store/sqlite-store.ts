@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 import type { Geofence } from '../contracts/geofence.ts';
+import type { Zone } from '../contracts/zone.ts';
+import type { AdvisoryCase } from '../warnings/advisory-case.ts';
 import type {
-  AuditEntry, GeofenceRepo, PlanRepo, StoredPlan, BroadcastRepo, StoredBroadcast, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AdvisoryRepo, AuditEntry, GeofenceRepo, PlanRepo, StoredPlan, ZoneRepo, BroadcastRepo, StoredBroadcast, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -33,6 +35,8 @@ export function openSqliteStore(path: string): Store {
     tracks: trackRepo(db),
     geofences: geofenceRepo(db),
     plans: planRepo(db),
+    zones: zoneRepo(db),
+    advisories: advisoryRepo(db),
     broadcasts: broadcastRepo(db),
     close: () => db.close(),
   };
@@ -215,6 +219,35 @@ function planRepo(db: Database.Database): PlanRepo {
     list: (limit) => (db.prepare('SELECT * FROM plans ORDER BY created_at DESC, id LIMIT ?').all(limit) as Row[]).map(toPlan),
     setAssignments(id, assignments) {
       db.prepare('UPDATE plans SET assignments = ? WHERE id = ?').run(JSON.stringify(assignments), id);
+    },
+  };
+}
+
+function zoneRepo(db: Database.Database): ZoneRepo {
+  return {
+    create(body) {
+      const zone: Zone = { id: `zn_${randomUUID().slice(0, 8)}`, createdAt: nowIso(), ...body };
+      db.prepare('INSERT INTO zones (id, created_at, body) VALUES (?, ?, ?)').run(zone.id, zone.createdAt, JSON.stringify(body));
+      return zone;
+    },
+    list: () => (db.prepare('SELECT * FROM zones ORDER BY created_at, id').all() as Row[]).map((r) => ({ id: r.id, createdAt: r.created_at, ...JSON.parse(r.body) })),
+    delete: (id) => db.prepare('DELETE FROM zones WHERE id = ?').run(id).changes > 0,
+  };
+}
+
+function advisoryRepo(db: Database.Database): AdvisoryRepo {
+  const upsert = db.prepare('INSERT OR REPLACE INTO advisories (id, opened_at, state, body) VALUES (?, ?, ?, ?)');
+  return {
+    save: (c) => { upsert.run(c.id, c.steps[0]?.at ?? nowIso(), c.state, JSON.stringify(c)); },
+    list(f) {
+      const rows = f.state
+        ? db.prepare('SELECT body FROM advisories WHERE state = ? ORDER BY opened_at DESC LIMIT ?').all(f.state, f.limit ?? 200)
+        : db.prepare('SELECT body FROM advisories ORDER BY opened_at DESC LIMIT ?').all(f.limit ?? 200);
+      return (rows as Row[]).map((r) => JSON.parse(r.body) as AdvisoryCase);
+    },
+    get(id) {
+      const r = db.prepare('SELECT body FROM advisories WHERE id = ?').get(id) as Row | undefined;
+      return r ? (JSON.parse(r.body) as AdvisoryCase) : null;
     },
   };
 }

@@ -4,6 +4,8 @@
  * Every method is synchronous and durable when it returns (an acknowledged write survives kill -9).
  */
 import type { Geofence, GeofenceBody } from '../contracts/geofence.ts';
+import type { Zone, ZoneBody } from '../contracts/zone.ts';
+import type { AdvisoryCase } from '../warnings/advisory-case.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -135,6 +137,19 @@ export interface PlanRepo {
   setAssignments(id: string, assignments: PlanAssignment[]): void;
 }
 
+export interface ZoneRepo {
+  create(body: ZoneBody): Zone;
+  list(): Zone[];
+  delete(id: string): boolean;
+}
+
+export interface AdvisoryRepo {
+  /** Insert or replace the case (it is saved at every step). */
+  save(c: AdvisoryCase): void;
+  list(filter: { state?: string; limit?: number }): AdvisoryCase[];
+  get(id: string): AdvisoryCase | null;
+}
+
 export type BroadcastState = 'queued' | 'playing' | 'done' | 'failed' | 'stopped';
 
 export interface StoredBroadcast {
@@ -188,6 +203,8 @@ export interface Store {
   readonly tracks: TrackRepo;
   readonly geofences: GeofenceRepo;
   readonly plans: PlanRepo;
+  readonly zones: ZoneRepo;
+  readonly advisories: AdvisoryRepo;
   readonly broadcasts: BroadcastRepo;
   close(): void;
 }

@@ -90,7 +90,7 @@ export class BroadcastService {
       opts.store.broadcasts.update(b.id, { state: 'failed', reason: 'the server restarted before the broadcast finished', endedAt: now, updatedAt: now });
     }
     for (const d of opts.fleet.list()) this.attach(d.id);
-    opts.fleet.onEvent((e) => { if (e.kind === 'drone-discovered') this.attach(e.droneId); });
+    opts.fleet.onEvent((e) => { if (e.kind === 'drone-discovered' && e.droneId) this.attach(e.droneId); });
   }
 
   /** Called with the stored broadcast after every change of state or progress. */

@@ -1,0 +1,74 @@
+/**
+ * Picks the drone that arrives first: from the air or from the ground, by flight time (climb,
+ * distance at cruise, wind from telemetry when known), among drones with battery enough to get
+ * there, stay on scene and come back with the reserve. Pure: drones and a target in, a ranking out.
+ */
+import type { Drone } from '../contracts/drone.ts';
+
+export interface DispatchProfile {
+  cruiseMps: number;
+  climbMps: number;
+  /** Arming and spool-up on the ground before the climb starts. */
+  groundPrepS: number;
+  /** Flight time on a full battery at cruise. */
+  enduranceS: number;
+  reservePct: number;
+}
+
+export const DEFAULT_DISPATCH_PROFILE: DispatchProfile = { cruiseMps: 10, climbMps: 2.5, groundPrepS: 6, enduranceS: 25 * 60, reservePct: 25 };
+
+export interface DispatchTarget {
+  lat: number;
+  lon: number;
+  /** Height to watch from, above take-off. */
+  altitudeM: number;
+  /** How long the drone stays on scene. */
+  watchS: number;
+}
+
+export interface Candidate {
+  droneId: string;
+  etaS: number;
+  batteryNeededPct: number;
+  distanceM: number;
+  airborne: boolean;
+}
+
+export type Rejection = { droneId: string; reason: string };
+
+const M_PER_DEG = 111_320;
+
+export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const north = (b.lat - a.lat) * M_PER_DEG;
+  const east = (b.lon - a.lon) * M_PER_DEG * Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
+  return Math.hypot(north, east);
+}
+
+/** Candidates by arrival time (earliest first), and why the others cannot go. */
+export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE): { candidates: Candidate[]; rejected: Rejection[] } {
+  const candidates: Candidate[] = [];
+  const rejected: Rejection[] = [];
+  for (const d of drones) {
+    if (!d.connected) { rejected.push({ droneId: d.id, reason: 'link lost' }); continue; }
+    if (busy(d.id)) { rejected.push({ droneId: d.id, reason: 'on another task' }); continue; }
+    if (!d.position) { rejected.push({ droneId: d.id, reason: 'no position' }); continue; }
+    if (d.battery.remainingPct === null) { rejected.push({ droneId: d.id, reason: 'battery unknown' }); continue; }
+    const airborne = d.armed && !d.landed;
+    const dist = distanceM(d.position, target);
+    const climbM = Math.max(0, target.altitudeM - Math.max(0, d.position.altRelM));
+    const climbS = climbM / profile.climbMps;
+    const prepS = airborne ? 0 : profile.groundPrepS;
+    const etaS = prepS + climbS + dist / profile.cruiseMps;
+    // there, on scene, and back to where it started (a conservative stand-in for "home")
+    const homeDist = d.home ? distanceM(target, d.home) : dist;
+    const flightS = etaS + target.watchS + homeDist / profile.cruiseMps + target.altitudeM / profile.climbMps;
+    const batteryNeededPct = (100 * flightS) / profile.enduranceS + profile.reservePct;
+    if (batteryNeededPct > d.battery.remainingPct) {
+      rejected.push({ droneId: d.id, reason: `battery ${d.battery.remainingPct}% < ${Math.ceil(batteryNeededPct)}% needed` });
+      continue;
+    }
+    candidates.push({ droneId: d.id, etaS: Math.round(etaS * 10) / 10, batteryNeededPct: Math.round(batteryNeededPct), distanceM: Math.round(dist), airborne });
+  }
+  candidates.sort((a, b) => a.etaS - b.etaS);
+  return { candidates, rejected };
+}

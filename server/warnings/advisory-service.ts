@@ -1,0 +1,263 @@
+/**
+ * The parking-advisory loop: sightings → dwell per zone → an advisory case per overstay → a drone
+ * (earliest arrival, battery enough) flies to hover near the vehicle → the loudspeaker says the
+ * zone's advisory in zh-CN, then English → wait for the vehicle to leave → repeat or escalate →
+ * the drone is released (sent home). The case logic is the pure state machine in advisory-case.ts;
+ * this service carries out its actions with the fleet, the speaker and the injected clock.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Zone } from '../contracts/zone.ts';
+import type { Observation } from '../contracts/zone.ts';
+import { AppError } from '../errors.ts';
+import { airspaceOf } from '../fleet/airspace-of.ts';
+import { DEFAULT_DISPATCH_PROFILE, distanceM, rankForDispatch, type DispatchProfile } from '../fleet/dispatcher.ts';
+import { executeCommand } from '../fleet/drone-commands.ts';
+import type { DroneSession } from '../fleet/drone-session.ts';
+import type { Fleet } from '../fleet/fleet.ts';
+import { checkAirspace } from '../fleet/plan-assignment.ts';
+import type { TaskBoard } from '../fleet/task-board.ts';
+import type { Store } from '../store/store.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
+import { FINAL_STATES, openCase, stepCase, type AdvisoryCase, type CaseAction, type CaseEvent } from './advisory-case.ts';
+import { DwellTracker, type DwellUpdate } from './dwell-tracker.ts';
+
+/** What the loop needs of the broadcast service (BroadcastService fits). */
+export interface AdvisoryBroadcaster {
+  broadcast(session: DroneSession, input: { template: string; params: Record<string, string | number>; lang: 'zh-CN' | 'en'; target?: { lat: number; lon: number } }, operator: string): {
+    finished: Promise<{ state: string; reason?: string | null }>;
+  };
+}
+
+export interface AdvisoryOptions {
+  fleet: Fleet;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  tasks: TaskBoard;
+  broadcaster: AdvisoryBroadcaster;
+  /** Broadcasts before the case goes to a ground unit (default 2). */
+  maxBroadcasts?: number;
+  /** How long to wait for the vehicle to leave after each broadcast (default 60 s). */
+  verifyS?: number;
+  /** Hover height above take-off near the vehicle (default 25 m). */
+  hoverAltitudeM?: number;
+  /** On scene within this horizontal distance of the vehicle (default 20 m). */
+  onSceneRadiusM?: number;
+  /** A vehicle not seen for this long has gone (default 10 min). */
+  forgetAfterS?: number;
+  profile?: DispatchProfile;
+}
+
+export const ADVISORY_OPERATOR = 'advisory-loop';
+
+const TEMPLATE_OF_ZONE: Record<Zone['kind'], string> = {
+  'temporary-stop': 'parking-advisory',
+  'no-parking': 'no-parking',
+  'fire-lane': 'keep-lane-clear',
+};
+
+export class AdvisoryService {
+  private readonly dwell: DwellTracker;
+  private readonly open = new Map<string, AdvisoryCase>();
+  private readonly verifyTimers = new Map<string, TimerHandle>();
+  private readonly timers: TimerHandle[] = [];
+  private readonly o: Required<Omit<AdvisoryOptions, 'profile'>> & { profile: DispatchProfile };
+
+  constructor(opts: AdvisoryOptions) {
+    this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, ...opts };
+    this.dwell = new DwellTracker(this.zones());
+    for (const c of opts.store.advisories.list({ limit: 1000 })) if (!FINAL_STATES.has(c.state)) this.open.set(c.id, c);
+    opts.fleet.onChange((session) => this.checkOnScene(session));
+    opts.fleet.onEvent((e) => {
+      if (e.kind !== 'link-lost') return;
+      for (const c of this.open.values()) if (c.droneId === e.droneId) this.apply(c.id, { kind: 'droneLost', reason: 'link lost', atMs: this.now() });
+    });
+    opts.tasks.onReleased(() => this.dispatchQueued());
+    this.timers.push(opts.clock.setInterval(() => this.housekeeping(), 5000));
+  }
+
+  close(): void {
+    for (const t of this.timers) t.cancel();
+    for (const t of this.verifyTimers.values()) t.cancel();
+  }
+
+  zonesChanged(): void {
+    this.dwell.setZones(this.zones());
+  }
+
+  /** A batch of sightings from video analytics (or a drone's detector). */
+  ingest(observations: Observation[]): { accepted: number; stale: number; opened: string[] } {
+    const update = this.dwell.ingest(observations.map((o) => ({ trackId: o.trackId, lat: o.lat, lon: o.lon, atMs: Date.parse(o.at), ...(o.confidence !== undefined ? { confidence: o.confidence } : {}) })));
+    for (const o of observations) {
+      for (const c of this.open.values()) if (c.trackId === o.trackId) this.apply(c.id, { kind: 'vehicleMoved', lat: o.lat, lon: o.lon, atMs: this.now() });
+    }
+    const opened = this.handleDwell(update);
+    return { accepted: observations.length, stale: update.stale, opened };
+  }
+
+  list(filter: { state?: string; limit?: number } = {}): AdvisoryCase[] {
+    return this.o.store.advisories.list(filter);
+  }
+
+  private zones() {
+    return this.o.store.zones.list().map((z) => ({ id: z.id, geometry: z.geometry as import('geojson').Polygon, maxDwellS: z.maxDwellS }));
+  }
+
+  private now(): number {
+    return this.o.clock.nowMs();
+  }
+
+  private handleDwell(update: DwellUpdate): string[] {
+    const opened: string[] = [];
+    for (const dep of update.departures) {
+      for (const c of this.open.values()) if (c.trackId === dep.trackId && c.zoneId === dep.zoneId) this.apply(c.id, { kind: 'vehicleLeft', atMs: this.now() });
+    }
+    for (const o of update.overstays) {
+      if ([...this.open.values()].some((c) => c.trackId === o.trackId && c.zoneId === o.zoneId)) continue;
+      const { next, actions } = openCase({ id: `adv_${randomUUID().slice(0, 8)}`, zoneId: o.zoneId, trackId: o.trackId, lat: o.lat, lon: o.lon, maxBroadcasts: this.o.maxBroadcasts, atMs: this.now() });
+      this.open.set(next.id, next);
+      this.save(next);
+      this.o.logger.info({ advisory: next.id, trackId: o.trackId, zoneId: o.zoneId, dwellS: o.dwellS }, 'overstay: advisory case opened');
+      opened.push(next.id);
+      this.run(next, actions);
+    }
+    return opened;
+  }
+
+  private apply(id: string, event: CaseEvent): void {
+    const c = this.open.get(id);
+    if (!c) return;
+    const { next, actions } = stepCase(c, event);
+    if (next === c) return;
+    if (FINAL_STATES.has(next.state)) {
+      this.open.delete(id);
+      this.verifyTimers.get(id)?.cancel();
+    } else {
+      this.open.set(id, next);
+    }
+    this.save(next);
+    this.run(next, actions);
+  }
+
+  private save(c: AdvisoryCase): void {
+    this.o.store.advisories.save(c);
+    const last = c.steps.at(-1)!;
+    this.o.fleet.publish({ kind: 'advisory', ...(c.droneId ? { droneId: c.droneId } : {}), at: last.at, advisoryId: c.id, state: c.state, zoneId: c.zoneId, trackId: c.trackId, ...(c.reason ? { reason: c.reason } : {}) });
+  }
+
+  private run(c: AdvisoryCase, actions: CaseAction[]): void {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'requestDrone': this.dispatch(c.id); break;
+        case 'flyTo': void this.flyTo(c.id, a.droneId, a.lat, a.lon); break;
+        case 'broadcast': void this.broadcast(c.id, a.droneId); break;
+        case 'startVerifyTimer':
+          this.verifyTimers.get(c.id)?.cancel();
+          this.verifyTimers.set(c.id, this.o.clock.setTimeout(() => this.apply(c.id, { kind: 'verifyTimeout', atMs: this.now() }), this.o.verifyS * 1000));
+          break;
+        case 'release': void this.release(c.id, a.droneId); break;
+        case 'escalate':
+          this.o.logger.warn({ advisory: c.id, reason: a.reason }, 'advisory escalated to a ground unit');
+          break;
+      }
+    }
+  }
+
+  /** Give the case the drone that arrives first; the case waits in the queue when none is free. */
+  private dispatch(id: string): void {
+    const c = this.open.get(id);
+    if (!c || c.state !== 'detected') return;
+    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, (d) => this.o.tasks.busy(d), this.o.profile);
+    for (const cand of candidates) {
+      if (!this.o.tasks.claim(cand.droneId, { kind: 'advisory', id, sinceMs: this.now() })) continue;
+      this.o.logger.info({ advisory: id, droneId: cand.droneId, etaS: cand.etaS }, 'advisory: drone dispatched');
+      this.apply(id, { kind: 'droneAssigned', droneId: cand.droneId, atMs: this.now() });
+      return;
+    }
+  }
+
+  private dispatchQueued(): void {
+    for (const c of [...this.open.values()].sort((a, b) => a.steps[0]!.at.localeCompare(b.steps[0]!.at))) if (c.state === 'detected') this.dispatch(c.id);
+  }
+
+  private async act(droneId: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>): Promise<void> {
+    const session = this.o.fleet.get(droneId);
+    if (!session) throw new AppError('DRONE_NOT_FOUND', `no drone ${droneId}`);
+    const auditId = this.o.store.audit.begin({ at: new Date(this.now()).toISOString(), operator: ADVISORY_OPERATOR, droneId, action, request });
+    try {
+      await fn(session);
+      this.o.store.audit.finish(auditId, { ok: true });
+    } catch (err) {
+      const e = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: (err as Error).message };
+      this.o.store.audit.finish(auditId, { ok: false, ...e });
+      throw err;
+    }
+  }
+
+  private async flyTo(id: string, droneId: string, lat: number, lon: number): Promise<void> {
+    const altitudeM = this.o.hoverAltitudeM;
+    try {
+      await this.act(droneId, 'advisory:fly', { advisoryId: id, lat, lon, altitudeM }, async (s) => {
+        const airspace = airspaceOf(this.o.store.geofences.list());
+        const from = s.state.position ? [{ lat: s.state.position.lat, lon: s.state.position.lon, altitudeM }] : [];
+        checkAirspace([...from, { lat, lon, altitudeM }], airspace);
+        if (!s.state.armed || s.state.landed) await executeCommand(s, { type: 'takeoff', altitudeM });
+        await executeCommand(s, { type: 'goto', lat, lon, altitudeM });
+      });
+      this.checkOnScene(this.o.fleet.get(droneId)!);
+    } catch (err) {
+      this.apply(id, { kind: 'droneLost', reason: (err as Error).message, atMs: this.now() });
+    }
+  }
+
+  private checkOnScene(session: DroneSession): void {
+    for (const c of this.open.values()) {
+      if (c.state !== 'dispatched' || c.droneId !== session.id) continue;
+      const p = session.state.position;
+      if (!p || session.state.landed) continue;
+      if (distanceM(p, c) <= this.o.onSceneRadiusM && Math.abs(p.altRelM - this.o.hoverAltitudeM) < 5) {
+        this.apply(c.id, { kind: 'droneOnScene', atMs: this.now() });
+      }
+    }
+  }
+
+  private async broadcast(id: string, droneId: string): Promise<void> {
+    const c = this.open.get(id);
+    const session = this.o.fleet.get(droneId);
+    if (!c || !session) return;
+    const zone = this.o.store.zones.list().find((z) => z.id === c.zoneId);
+    const template = TEMPLATE_OF_ZONE[zone?.kind ?? 'temporary-stop'];
+    const params: Record<string, number> = zone?.kind === 'temporary-stop' ? { minutes: Math.max(1, Math.round(zone.maxDwellS / 60)) } : {};
+    try {
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const started = this.o.broadcaster.broadcast(session, { template, params, lang, target: { lat: c.lat, lon: c.lon } }, ADVISORY_OPERATOR);
+        const end = await started.finished;
+        if (end.state !== 'done') throw new Error(end.reason ?? `the broadcast ended ${end.state}`);
+      }
+      this.apply(id, { kind: 'broadcastDone', atMs: this.now() });
+    } catch (err) {
+      this.apply(id, { kind: 'broadcastFailed', reason: (err as Error).message, atMs: this.now() });
+    }
+  }
+
+  /** The drone goes home (back to its base) and is free for the next task. */
+  private async release(id: string, droneId: string): Promise<void> {
+    try {
+      const s = this.o.fleet.get(droneId);
+      if (s?.state.connected && s.state.armed && !s.state.landed) {
+        await this.act(droneId, 'advisory:release', { advisoryId: id }, (session) => executeCommand(session, { type: 'rtl' }));
+      }
+    } catch (err) {
+      this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: release command failed');
+    } finally {
+      this.o.tasks.release(droneId, id);
+    }
+  }
+
+  private housekeeping(): void {
+    const gone = this.dwell.expire(this.now() - this.o.forgetAfterS * 1000);
+    this.handleDwell({ overstays: [], departures: gone, stale: 0 });
+    this.dispatchQueued();
+  }
+}

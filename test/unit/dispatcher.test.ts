@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { Drone } from '../../server/contracts/drone.ts';
+import { rankForDispatch } from '../../server/fleet/dispatcher.ts';
+
+const HOME = { lat: 30.4987, lon: 114.4123, altMslM: 23 };
+const M = 1 / 111_320;
+
+function drone(id: string, o: { northM: number; altRelM?: number; flying?: boolean; batteryPct?: number; connected?: boolean }): Drone {
+  const flying = o.flying ?? false;
+  return {
+    id, sysid: 1, compid: 1, callsign: id, autopilot: 'ardupilot', vehicleType: 'quadrotor', connected: o.connected ?? true,
+    armed: flying, mode: flying ? 'GUIDED' : 'STABILIZE', landed: !flying, systemStatus: 'STANDBY',
+    position: { lat: HOME.lat + o.northM * M, lon: HOME.lon, altMslM: 23 + (o.altRelM ?? 0), altRelM: o.altRelM ?? 0 },
+    home: HOME, headingDeg: 0, groundSpeedMps: 0, climbMps: 0, attitude: null,
+    battery: { remainingPct: o.batteryPct ?? 90, voltageV: 25, currentA: 1 }, gps: { fixType: 3, satellites: 12 },
+    mission: { current: 0, count: 0 }, link: { id: 'udp', remote: 'x', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null,
+    lastHeartbeatAt: new Date().toISOString(),
+  };
+}
+
+const target = { lat: HOME.lat + 1000 * M, lon: HOME.lon, altitudeM: 30, watchS: 300 };
+
+describe('dispatcher', () => {
+  it('passes over the nearest drone when its battery cannot get there, stay and come back with the reserve', () => {
+    const { candidates, rejected } = rankForDispatch([drone('near', { northM: 900, batteryPct: 30 }), drone('far', { northM: 0, batteryPct: 95 })], target, () => false);
+    expect(candidates.map((c) => c.droneId)).toEqual(['far']);
+    expect(rejected).toEqual([{ droneId: 'near', reason: expect.stringMatching(/^battery 30% < \d+% needed$/) }]);
+  });
+
+  it('prefers a farther drone already in the air over a nearer one on the ground when it arrives first', () => {
+    const { candidates } = rankForDispatch([drone('ground', { northM: 850 }), drone('air', { northM: 750, altRelM: 30, flying: true })], target, () => false);
+    expect(candidates.map((c) => c.droneId)).toEqual(['air', 'ground']);
+    expect(candidates[0]!.etaS).toBeLessThan(candidates[1]!.etaS);
+    const { candidates: again } = rankForDispatch([drone('ground', { northM: 950 }), drone('air', { northM: 300, altRelM: 30, flying: true })], target, () => false);
+    expect(again[0]!.droneId).toBe('ground');
+  });
+
+  it('never picks a busy drone or one whose link is lost', () => {
+    const { candidates, rejected } = rankForDispatch([drone('busy', { northM: 990 }), drone('lost', { northM: 990, connected: false }), drone('free', { northM: 0 })], target, (id) => id === 'busy');
+    expect(candidates.map((c) => c.droneId)).toEqual(['free']);
+    expect(rejected.map((r) => r.reason)).toEqual(['on another task', 'link lost']);
+  });
+});
