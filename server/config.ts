@@ -27,6 +27,8 @@ export interface Config {
   commandRatePerMin: number;
   /** Flight logs of every link under `<dataDir>/tlogs/` (EAGLE_TLOGS=off disables them). */
   tlogs: { enabled: boolean; maxFileBytes: number };
+  /** A broadcast with a target is refused when the drone is farther than this, horizontally (metres). */
+  speakerRangeM: number;
 }
 
 export class ConfigError extends Error {
@@ -90,8 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['on', 'off'].includes(tlogsFlag)) throw new ConfigError('EAGLE_TLOGS: on or off');
   const tlogMaxMiB = Number(env.EAGLE_TLOG_MAX_MIB ?? 64);
   if (!(tlogMaxMiB >= 1)) throw new ConfigError('EAGLE_TLOG_MAX_MIB: a size in MiB ≥ 1');
+  const speakerRangeM = Number(env.EAGLE_SPEAKER_RANGE_M ?? 150);
+  if (!(speakerRangeM > 0)) throw new ConfigError('EAGLE_SPEAKER_RANGE_M: a distance in metres > 0');
   return {
     commandRatePerMin,
+    speakerRangeM,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),
     links,
     dbPath: env.EAGLE_DB ?? 'data/eagle-eye.db',

@@ -26,6 +26,7 @@ import { TimestampStore, timestampFileFor } from './mavlink/signing/timestamp-st
 import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
+import { BroadcastService } from './warnings/broadcast-service.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -36,6 +37,8 @@ export interface RunningServer {
   /** The /api/stream hub (counters, latency). */
   stream: StreamHub;
   store: Store;
+  /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
+  broadcasts: BroadcastService;
   /** Every /api route with the role it needs. */
   routeRoles: RouteRoleEntry[];
   /** The admin token generated at this (first) start, shown once; null otherwise. */
@@ -116,8 +119,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   fleet.start();
   const history = new HistoryRecorder({ fleet, store, clock });
+  const broadcasts = new BroadcastService({ fleet, store, clock, logger, audibleRangeM: config.speakerRangeM });
   const app = await buildApp({
-    fleet, missions: new MissionService({ clock }), store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
+    fleet, missions: new MissionService({ clock }), broadcasts, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -139,10 +143,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
+    url, fleet, links, store, broadcasts, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
     async close() {
       await app.close();
       await fleet.close();
+      broadcasts.close();
       history.close();
       store.close();
       for (const signer of signers.values()) signer.close();

@@ -11,11 +11,13 @@ export const USAGE = `usage: npm run sim -- [flags]
   --speedup X                simulated seconds per wall second (1)
   --seed S                   makes a run repeatable (1)
   --fault I:KIND[:ARG][@T]   inject a fault into drone I at T s: link-drop:SECONDS, packet-loss:PERCENT,
-                             gps-loss[:SECONDS], battery-fault, motor-failure (repeatable)
+                             gps-loss[:SECONDS], battery-fault, motor-failure, speaker-fault[:SECONDS] (repeatable)
   --packet-loss PERCENT      packet loss on every drone's link from the start
   --legacy-mission-request   ask for mission items with MISSION_REQUEST (as ArduCopter 4.x does)
   --position-settle-ms MS    time until the position estimate is ready (5000)
-  --tick-ms MS               physics tick (50)`;
+  --tick-ms MS               physics tick (50)
+  --no-speaker               no loudspeaker on the drones (each has one by default)
+  --speaker-wav DIR          render what the speakers say to WAV files (needs espeak-ng on PATH)`;
 
 function number(flag: string, text: string | undefined): number {
   const n = Number(text);
@@ -56,6 +58,8 @@ export function parseCli(argv: readonly string[]): SimFleetOptions {
       case '--legacy-mission-request': o.legacyMissionRequests = true; break;
       case '--position-settle-ms': o.positionSettleMs = number(flag, value()); break;
       case '--tick-ms': o.tickMs = number(flag, value()); break;
+      case '--no-speaker': o.speaker = false; break;
+      case '--speaker-wav': o.speakerWavDir = value(); break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }

@@ -9,7 +9,12 @@ export type Fault =
   /** A cell fails: the pack loses one cell's voltage (trips the low-voltage failsafe). */
   | { kind: 'battery-fault' }
   /** A motor fails: the vehicle comes down (forced landing). */
-  | { kind: 'motor-failure' };
+  | { kind: 'motor-failure' }
+  /**
+   * The loudspeaker fails (simulator/payloads/speaker.ts): `amplifier` (default) fails what plays and
+   * every request; `unresponsive` ignores every request. For `durationS`, or for good when omitted.
+   */
+  | { kind: 'speaker-fault'; mode?: 'amplifier' | 'unresponsive'; durationS?: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -21,7 +26,8 @@ export interface ScheduledFault {
 
 /**
  * CLI form: `INDEX:KIND[:ARG][@T]`, e.g. `2:link-drop:10@30` (drone 2 loses its link for 10 s,
- * 30 s after start), `0:packet-loss:20`, `1:gps-loss:15@60`, `3:battery-fault@120`, `4:motor-failure@90`.
+ * 30 s after start), `0:packet-loss:20`, `1:gps-loss:15@60`, `3:battery-fault@120`, `4:motor-failure@90`,
+ * `0:speaker-fault:30@10` (amplifier fault for 30 s).
  */
 export function parseFault(text: string): ScheduledFault {
   const [spec, at] = text.split('@');
@@ -37,6 +43,7 @@ export function parseFault(text: string): ScheduledFault {
     case 'gps-loss': fault = n === undefined ? { kind } : { kind, durationS: n }; break;
     case 'battery-fault': fault = { kind }; break;
     case 'motor-failure': fault = { kind }; break;
+    case 'speaker-fault': fault = n === undefined ? { kind } : { kind, durationS: n }; break;
     default: throw new Error(`unknown fault kind "${kind}" in "${text}"`);
   }
   if (n !== undefined && !Number.isFinite(n)) throw new Error(`bad fault argument in "${text}"`);

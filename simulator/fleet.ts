@@ -13,6 +13,7 @@ import type { Fault, ScheduledFault } from './faults.ts';
 import { LocalFrame, type LatLon } from './geo.ts';
 import type { UdpAddress } from './mavlink/udp-port.ts';
 import type { PayloadComponent } from './payloads/payload.ts';
+import { SimSpeaker } from './payloads/speaker.ts';
 import { patrolQuad, type Airframe } from './physics/airframe.ts';
 import { Prng } from './prng.ts';
 import { DEMO_BASE, DEMO_GROUND_AMSL_M, parkingSpots } from './scenario/demo-base.ts';
@@ -40,8 +41,12 @@ export interface SimFleetOptions {
   params?: Record<string, number>;
   /** Ask for mission items with legacy MISSION_REQUEST (like ArduCopter 4.x) rather than MISSION_REQUEST_INT; per drone with a function. */
   legacyMissionRequests?: boolean | ((droneIndex: number) => boolean);
-  /** Payload components of each drone (e.g. a loudspeaker), by drone index. */
+  /** Payload components of each drone, by drone index (besides the loudspeaker). */
   payloads?: (droneIndex: number) => PayloadComponent[];
+  /** A loudspeaker on each drone (default true); false or a function of the drone index to omit it. */
+  speaker?: boolean | ((droneIndex: number) => boolean);
+  /** Render what the speakers say to WAV files in this folder when espeak-ng is on PATH. */
+  speakerWavDir?: string;
   faults?: ScheduledFault[];
 }
 
@@ -53,6 +58,8 @@ export interface SimFleet {
   /** Lockstep only: advance exactly `ms` simulated milliseconds, then let the sockets breathe. */
   step(ms: number): Promise<void>;
   injectFault(droneIndex: number, fault: Fault): void;
+  /** The drone's simulated loudspeaker (what it said, when, where), or null when it has none. */
+  speaker(droneIndex: number): SimSpeaker | null;
   close(): Promise<void>;
 }
 
@@ -79,12 +86,16 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const world = new World(options.startTimeMs ?? Date.now(), tickMs, { ...DEFAULT_WIND, ...options.wind });
   const copterOptions: CopterOptions = { positionSettleMs: options.positionSettleMs ?? 5000 };
   const spots = parkingSpots(count);
+  const speakers: Array<SimSpeaker | null> = [];
   for (let i = 0; i < count; i++) {
+    const withSpeaker = typeof options.speaker === 'function' ? options.speaker(i) : options.speaker ?? true;
+    const speaker = withSpeaker ? new SimSpeaker({ position: () => speakerPosition(world, i), wavDir: options.speakerWavDir ?? null }) : null;
+    speakers.push(speaker);
     world.add(new SimDrone({
       index: i, sysid: sysidFor(options.sysidBase ?? 1, i), frame, groundAmslM: options.groundAmslM ?? DEMO_GROUND_AMSL_M,
       parkedAt: spots[i]!, airframe: options.airframe ?? patrolQuad, clock: world.clock, rng: rng.fork(), link, tickMs,
       copter: copterOptions, params: options.params ?? {}, legacyMissionRequests: typeof options.legacyMissionRequests === 'function' ? options.legacyMissionRequests(i) : options.legacyMissionRequests ?? false,
-      payloads: options.payloads?.(i) ?? [],
+      payloads: [...(options.payloads?.(i) ?? []), ...(speaker ? [speaker] : [])],
     }));
   }
   const bindHost = isLoopback(link.host) ? '127.0.0.1' : '0.0.0.0';
@@ -93,7 +104,8 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const injectFault = (droneIndex: number, fault: Fault) => {
     const drone = world.drones[droneIndex];
     if (!drone) throw new Error(`no drone ${droneIndex}`);
-    drone.injectFault(fault, world.clock.nowMs());
+    if (fault.kind === 'speaker-fault') speakers[droneIndex]?.injectFault(fault.mode ?? 'amplifier', world.clock.nowMs(), fault.durationS);
+    else drone.injectFault(fault, world.clock.nowMs());
   };
   for (const f of options.faults ?? []) world.clock.setTimeout(() => injectFault(f.droneIndex, f.fault), f.atS * 1000);
 
@@ -110,9 +122,15 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
       await new Promise((resolve) => setImmediate(resolve));
     },
     injectFault,
+    speaker: (droneIndex) => speakers[droneIndex] ?? null,
     async close() {
       world.close();
       await Promise.all(world.drones.map((d) => d.endpoint.close()));
     },
   };
+}
+
+function speakerPosition(world: World, index: number): { lat: number; lon: number; altitudeM: number } | null {
+  const t = world.drones[index]?.truth();
+  return t ? { lat: t.lat, lon: t.lon, altitudeM: t.altitudeM } : null;
 }

@@ -7,11 +7,13 @@ import type { Authenticate } from '../stream/auth.ts';
 import type { StreamOptions } from '../stream/hub.ts';
 import type { Store } from '../store/store.ts';
 import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
+import type { BroadcastService } from '../warnings/broadcast-service.ts';
 import type { Clock } from '../time/clock.ts';
 
 export interface AppDeps {
   fleet: Fleet;
   missions: MissionService;
+  broadcasts: BroadcastService;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

@@ -14,6 +14,7 @@ import type { MessageClass } from '../mavlink/definitions.ts';
 import type { FrameEncoder, MessageFields } from '../mavlink/frame-encoder.ts';
 import type { Frame } from '../mavlink/frame.ts';
 import type { Link } from '../mavlink/links/link.ts';
+import { SPEAKER_COMPID, SPEAKER_MAV_TYPE } from '../mavlink/dialects/speaker.ts';
 import { decodeAs } from '../mavlink/message.ts';
 import type { WorkItem } from '../mavlink/mission-transfer/work-item.ts';
 import type { TransferResult } from '../mavlink/mission-transfer/types.ts';
@@ -45,6 +46,9 @@ export interface SessionOptions {
   commandTimeoutMs: number;
 }
 
+/** A frame from a component other than the autopilot, with its arrival time. */
+export type ComponentFrameListener = (frame: Frame, nowMs: number) => void;
+
 interface RecentText { atMs: number; severity: number; text: string }
 
 export class DroneSession {
@@ -66,6 +70,7 @@ export class DroneSession {
   private readonly texts: RecentText[] = [];
   private readonly changeListeners = new Set<() => void>();
   private readonly componentTypes = new Map<number, number>();
+  private readonly componentListeners = new Set<ComponentFrameListener>();
   private transfer: WorkItem<unknown> | null = null;
 
   constructor(opts: SessionOptions) {
@@ -96,7 +101,7 @@ export class DroneSession {
     this.seq.observe(frame.compid, frame.seq);
     const link = this.state.link;
     link.framesIn++;
-    if (frame.compid !== this.state.compid) return this.receiveFromComponent(frame);
+    if (frame.compid !== this.state.compid) return this.receiveFromComponent(frame, nowMs);
     if (frame.msgid === minimal.Heartbeat.MSG_ID) {
       this.lastHeartbeatMs = nowMs;
       link.packetLossPct = Math.round(this.seq.lossPct * 10) / 10;
@@ -132,17 +137,27 @@ export class DroneSession {
     }
   }
 
+  /**
+   * Frames from this system's other components (payloads such as the loudspeaker), HEARTBEATs
+   * included, as they arrive. Returns the function that unsubscribes.
+   */
+  onComponentFrame(listener: ComponentFrameListener): () => void {
+    this.componentListeners.add(listener);
+    return () => { this.componentListeners.delete(listener); };
+  }
+
   close(): void {
     this.commands.cancelAll();
     this.transfer?.cancel();
   }
 
-  private receiveFromComponent(frame: Frame): boolean {
+  private receiveFromComponent(frame: Frame, nowMs: number): boolean {
+    for (const listener of this.componentListeners) listener(frame, nowMs);
     if (frame.msgid !== minimal.Heartbeat.MSG_ID) return false;
     const hb = decodeAs(frame, minimal.Heartbeat);
     if (this.componentTypes.get(frame.compid) === hb.type) return false;
     this.componentTypes.set(frame.compid, hb.type);
-    this.state.components = [...this.componentTypes].map(([compid, type]) => ({ compid, type: componentTypeName(type) }));
+    this.state.components = [...this.componentTypes].map(([compid, type]) => ({ compid, type: componentTypeName(type, compid) }));
     return true;
   }
 
@@ -215,6 +230,7 @@ export class DroneSession {
 
 const COMPONENT_TYPES: Record<number, string> = { 6: 'gcs', 18: 'onboard-controller', 26: 'gimbal', 30: 'camera', 27: 'adsb', 2: 'quadrotor' };
 
-function componentTypeName(type: number): string {
+function componentTypeName(type: number, compid?: number): string {
+  if (compid === SPEAKER_COMPID && type === SPEAKER_MAV_TYPE) return 'loudspeaker';
   return COMPONENT_TYPES[type] ?? vehicleTypeName(type);
 }

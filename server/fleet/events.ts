@@ -15,7 +15,9 @@ export type DroneEventKind =
   | 'command-result'
   | 'streams-requested'
   /** A parking-advisory case changed state (server/warnings). */
-  | 'advisory';
+  | 'advisory'
+  /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
+  | 'broadcast';
 
 export interface DroneEvent {
   kind: DroneEventKind;

@@ -4,6 +4,7 @@
  */
 import { ardupilotmega, common, development, minimal, standard } from 'mavlink-mappings';
 import type { MavLinkData, MavLinkDataConstructor, MavLinkPacketRegistry } from 'mavlink-mappings';
+import { REGISTRY as EAGLE_SPEAKER } from './dialects/eagle-speaker.ts';
 
 export const enum FieldKind {
   U8, I8, U16, I16, U32, I32, U64, I64, F32, F64, Char,
@@ -83,10 +84,11 @@ export class MessageRegistry {
   }
 }
 
-/** The dialects Eagle Eye speaks: minimal, common, standard, ardupilotmega, development. */
+/** The dialects Eagle Eye speaks: minimal, common, standard, ardupilotmega, development, and our loudspeaker dialect. */
 export const registry = new MessageRegistry()
   .add(minimal.REGISTRY)
   .add(common.REGISTRY)
   .add(standard.REGISTRY)
   .add(ardupilotmega.REGISTRY)
-  .add(development.REGISTRY);
+  .add(development.REGISTRY)
+  .add(EAGLE_SPEAKER);

@@ -77,7 +77,37 @@ export const MIGRATIONS: string[] = [
     assignments TEXT NOT NULL DEFAULT '[]'
   );
   `,
-  // 4: parking zones and advisory cases (JSON documents; cases updated at every step)
+  // 4: loudspeaker broadcasts (issue 6)
+  `
+  CREATE TABLE broadcasts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    drone_id TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    template TEXT,
+    params TEXT,
+    text TEXT NOT NULL,
+    clip_id INTEGER,
+    lang TEXT NOT NULL,
+    voice INTEGER NOT NULL,
+    volume INTEGER NOT NULL,
+    repeat INTEGER NOT NULL,
+    priority TEXT NOT NULL,
+    target TEXT,
+    request_id INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    progress INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER,
+    reason TEXT,
+    started_at TEXT,
+    ended_at TEXT
+  );
+  CREATE INDEX broadcasts_drone ON broadcasts(drone_id, seq);
+  CREATE INDEX broadcasts_state ON broadcasts(state, seq);
+  `,
+  // 5: parking zones and advisory cases (JSON documents; cases updated at every step)
   `
   CREATE TABLE zones (
     id TEXT PRIMARY KEY,

@@ -8,7 +8,7 @@ import type { Geofence } from '../contracts/geofence.ts';
 import type { Zone } from '../contracts/zone.ts';
 import type { AdvisoryCase } from '../warnings/advisory-case.ts';
 import type {
-  AdvisoryRepo, AuditEntry, GeofenceRepo, PlanRepo, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AdvisoryRepo, AuditEntry, BroadcastRepo, GeofenceRepo, PlanRepo, StoredBroadcast, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -37,6 +37,7 @@ export function openSqliteStore(path: string): Store {
     plans: planRepo(db),
     zones: zoneRepo(db),
     advisories: advisoryRepo(db),
+    broadcasts: broadcastRepo(db),
     close: () => db.close(),
   };
 }
@@ -248,5 +249,53 @@ function advisoryRepo(db: Database.Database): AdvisoryRepo {
       const r = db.prepare('SELECT body FROM advisories WHERE id = ?').get(id) as Row | undefined;
       return r ? (JSON.parse(r.body) as AdvisoryCase) : null;
     },
+  };
+}
+
+const toBroadcast = (r: Row): StoredBroadcast => ({
+  id: r.id, droneId: r.drone_id, operator: r.operator, at: r.at, updatedAt: r.updated_at, template: r.template, params: parse(r.params) as StoredBroadcast['params'],
+  text: r.text, clipId: r.clip_id, lang: r.lang, voice: r.voice, volume: r.volume, repeat: r.repeat, priority: r.priority, target: parse(r.target) as StoredBroadcast['target'],
+  requestId: r.request_id, state: r.state, progress: r.progress, durationMs: r.duration_ms, reason: r.reason, startedAt: r.started_at, endedAt: r.ended_at,
+});
+
+function broadcastRepo(db: Database.Database): BroadcastRepo {
+  const insert = db.prepare(`INSERT INTO broadcasts (id, drone_id, operator, at, updated_at, template, params, text, clip_id, lang, voice, volume, repeat, priority, target, request_id, state, progress, duration_ms, reason, started_at, ended_at)
+    VALUES (@id, @droneId, @operator, @at, @at, @template, @params, @text, @clipId, @lang, @voice, @volume, @repeat, @priority, @target, @requestId, @state, @progress, @durationMs, @reason, @startedAt, @endedAt)`);
+  const nextSeq = db.prepare(`SELECT coalesce(max(seq), 0) + 1 AS n FROM broadcasts`);
+  const byId = db.prepare('SELECT * FROM broadcasts WHERE id = ?');
+  const COLUMNS: Record<string, string> = { state: 'state', progress: 'progress', durationMs: 'duration_ms', reason: 'reason', startedAt: 'started_at', endedAt: 'ended_at', updatedAt: 'updated_at' };
+  return {
+    create: (b) => db.transaction(() => {
+      const id = `B${(nextSeq.get() as Row).n}`;
+      insert.run({ ...b, id, params: b.params ? JSON.stringify(b.params) : null, target: b.target ? JSON.stringify(b.target) : null });
+      return toBroadcast(byId.get(id) as Row);
+    })(),
+    update(id, patch) {
+      const sets: string[] = [];
+      const args: unknown[] = [];
+      for (const [k, v] of Object.entries(patch)) {
+        const col = COLUMNS[k];
+        if (!col || v === undefined) continue;
+        sets.push(`${col} = ?`);
+        args.push(v);
+      }
+      if (sets.length) db.prepare(`UPDATE broadcasts SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+      const r = byId.get(id) as Row | undefined;
+      return r ? toBroadcast(r) : null;
+    },
+    get(id) {
+      const r = byId.get(id) as Row | undefined;
+      return r ? toBroadcast(r) : null;
+    },
+    list(f) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.droneId) { where.push('drone_id = ?'); args.push(f.droneId); }
+      if (f.state) { where.push('state = ?'); args.push(f.state); }
+      if (f.before) { where.push('seq < (SELECT seq FROM broadcasts WHERE id = ?)'); args.push(f.before); }
+      const sql = `SELECT * FROM broadcasts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 100) as Row[]).map(toBroadcast);
+    },
+    unfinished: () => (db.prepare(`SELECT * FROM broadcasts WHERE state IN ('queued', 'playing') ORDER BY seq`).all() as Row[]).map(toBroadcast),
   };
 }

@@ -150,6 +150,51 @@ export interface AdvisoryRepo {
   get(id: string): AdvisoryCase | null;
 }
 
+export type BroadcastState = 'queued' | 'playing' | 'done' | 'failed' | 'stopped';
+
+export interface StoredBroadcast {
+  id: string;
+  droneId: string;
+  operator: string;
+  /** When it was requested (ISO). */
+  at: string;
+  updatedAt: string;
+  template: string | null;
+  params: Record<string, string | number> | null;
+  /** The text spoken, word for word ('' for a clip). */
+  text: string;
+  /** A pre-approved clip played instead of a text. */
+  clipId: number | null;
+  lang: string;
+  voice: number;
+  volume: number;
+  repeat: number;
+  priority: 'normal' | 'urgent';
+  target: { lat: number; lon: number } | null;
+  /** The loudspeaker protocol's request id. */
+  requestId: number;
+  state: BroadcastState;
+  progress: number;
+  durationMs: number | null;
+  /** Why it failed or stopped. */
+  reason: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export type BroadcastPatch = Partial<Pick<StoredBroadcast, 'state' | 'progress' | 'durationMs' | 'reason' | 'startedAt' | 'endedAt'>> & { updatedAt: string };
+
+export interface BroadcastRepo {
+  /** Stores a new broadcast; its id is given by the store (B1, B2 …). */
+  create(b: Omit<StoredBroadcast, 'id' | 'updatedAt'>): StoredBroadcast;
+  update(id: string, patch: BroadcastPatch): StoredBroadcast | null;
+  get(id: string): StoredBroadcast | null;
+  /** Newest first. */
+  list(filter: { droneId?: string; state?: BroadcastState; limit?: number; before?: string }): StoredBroadcast[];
+  /** Broadcasts still queued or playing (e.g. left so by a restart). */
+  unfinished(): StoredBroadcast[];
+}
+
 export interface Store {
   readonly operators: OperatorRepo;
   readonly audit: AuditRepo;
@@ -160,5 +205,6 @@ export interface Store {
   readonly plans: PlanRepo;
   readonly zones: ZoneRepo;
   readonly advisories: AdvisoryRepo;
+  readonly broadcasts: BroadcastRepo;
   close(): void;
 }
