@@ -77,22 +77,7 @@ export const MIGRATIONS: string[] = [
     assignments TEXT NOT NULL DEFAULT '[]'
   );
   `,
-  // 4: parking zones and advisory cases (JSON documents; cases updated at every step)
-  `
-  CREATE TABLE zones (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    body TEXT NOT NULL
-  );
-  CREATE TABLE advisories (
-    id TEXT PRIMARY KEY,
-    opened_at TEXT NOT NULL,
-    state TEXT NOT NULL,
-    body TEXT NOT NULL
-  );
-  CREATE INDEX advisories_open ON advisories(state, opened_at);
-  `,
-  // 5: loudspeaker broadcasts (issue 6)
+  // 4: loudspeaker broadcasts (issue 6)
   `
   CREATE TABLE broadcasts (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -121,5 +106,20 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX broadcasts_drone ON broadcasts(drone_id, seq);
   CREATE INDEX broadcasts_state ON broadcasts(state, seq);
+  `,
+  // 5: parking zones and advisory cases (JSON documents; cases updated at every step)
+  `
+  CREATE TABLE zones (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE TABLE advisories (
+    id TEXT PRIMARY KEY,
+    opened_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX advisories_open ON advisories(state, opened_at);
   `,
 ];

@@ -8,7 +8,7 @@ import type { Geofence } from '../contracts/geofence.ts';
 import type { Zone } from '../contracts/zone.ts';
 import type { AdvisoryCase } from '../warnings/advisory-case.ts';
 import type {
-  AdvisoryRepo, AuditEntry, GeofenceRepo, PlanRepo, StoredPlan, ZoneRepo, BroadcastRepo, StoredBroadcast, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AdvisoryRepo, AuditEntry, BroadcastRepo, GeofenceRepo, PlanRepo, StoredBroadcast, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
