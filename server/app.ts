@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditRoutes } from './api/audit.ts';
+import { advisoryRoutes } from './api/advisories.ts';
 import { broadcastRoutes } from './api/broadcasts.ts';
 import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
@@ -81,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'planning' }, { name: 'broadcasts' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'planning' }, { name: 'broadcasts' }, { name: 'parking' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(geofenceRoutes(deps));
   await app.register(planRoutes(deps));
   await app.register(broadcastRoutes(deps));
+  await app.register(advisoryRoutes(deps, deps.advisories));
   const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());

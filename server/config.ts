@@ -23,6 +23,8 @@ export interface Config {
   dataDir: string;
   mapboxToken: string | null;
   linkLostAfterMs: number;
+  /** The parking-advisory loop: broadcasts before escalation, wait after each, hover height. */
+  advisory: { maxBroadcasts: number; verifyS: number; hoverAltitudeM: number };
   /** Commands (and mission changes) per operator per minute. */
   commandRatePerMin: number;
   /** Flight logs of every link under `<dataDir>/tlogs/` (EAGLE_TLOGS=off disables them). */
@@ -94,7 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(tlogMaxMiB >= 1)) throw new ConfigError('EAGLE_TLOG_MAX_MIB: a size in MiB ≥ 1');
   const speakerRangeM = Number(env.EAGLE_SPEAKER_RANGE_M ?? 150);
   if (!(speakerRangeM > 0)) throw new ConfigError('EAGLE_SPEAKER_RANGE_M: a distance in metres > 0');
+  const advisory = {
+    maxBroadcasts: Number(env.EAGLE_ADVISORY_MAX_BROADCASTS ?? 2),
+    verifyS: Number(env.EAGLE_ADVISORY_VERIFY_S ?? 60),
+    hoverAltitudeM: Number(env.EAGLE_ADVISORY_HOVER_M ?? 25),
+  };
+  if (!(Number.isInteger(advisory.maxBroadcasts) && advisory.maxBroadcasts >= 1)) throw new ConfigError('EAGLE_ADVISORY_MAX_BROADCASTS: a whole number ≥ 1');
+  if (!(advisory.verifyS >= 1)) throw new ConfigError('EAGLE_ADVISORY_VERIFY_S: seconds ≥ 1');
+  if (!(advisory.hoverAltitudeM >= 5 && advisory.hoverAltitudeM <= 120)) throw new ConfigError('EAGLE_ADVISORY_HOVER_M: metres from 5 to 120');
   return {
+    advisory,
     commandRatePerMin,
     speakerRangeM,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),

@@ -26,6 +26,8 @@ import { TimestampStore, timestampFileFor } from './mavlink/signing/timestamp-st
 import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
+import { TaskBoard } from './fleet/task-board.ts';
+import { AdvisoryService } from './warnings/advisory-service.ts';
 import { BroadcastService } from './warnings/broadcast-service.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -120,8 +122,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   fleet.start();
   const history = new HistoryRecorder({ fleet, store, clock });
   const broadcasts = new BroadcastService({ fleet, store, clock, logger, audibleRangeM: config.speakerRangeM });
+  const tasks = new TaskBoard();
+  const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, broadcaster: broadcasts, ...config.advisory });
   const app = await buildApp({
-    fleet, missions: new MissionService({ clock }), broadcasts, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
+    fleet, missions: new MissionService({ clock }), broadcasts, advisories, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -147,6 +151,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       await app.close();
       await fleet.close();
+      advisories.close();
       broadcasts.close();
       history.close();
       store.close();

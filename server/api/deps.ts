@@ -1,5 +1,6 @@
 /** What the HTTP layer needs; built by main.ts (real) or by tests. */
 import type { Logger } from 'pino';
+import type { AdvisoryService } from '../warnings/advisory-service.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
@@ -14,6 +15,8 @@ export interface AppDeps {
   fleet: Fleet;
   missions: MissionService;
   broadcasts: BroadcastService;
+  /** The parking-advisory loop (zones, sightings, cases). */
+  advisories: AdvisoryService;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

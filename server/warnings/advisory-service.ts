@@ -50,6 +50,7 @@ export interface AdvisoryOptions {
 }
 
 export const ADVISORY_OPERATOR = 'advisory-loop';
+const DRONE_COOLDOWN_MS = 15_000;
 
 const TEMPLATE_OF_ZONE: Record<Zone['kind'], string> = {
   'temporary-stop': 'parking-advisory',
@@ -61,6 +62,8 @@ export class AdvisoryService {
   private readonly dwell: DwellTracker;
   private readonly open = new Map<string, AdvisoryCase>();
   private readonly verifyTimers = new Map<string, TimerHandle>();
+  /** Drones that just failed a case (refused a command, lost their link) rest this long before the next one. */
+  private readonly coolingUntilMs = new Map<string, number>();
   private readonly timers: TimerHandle[] = [];
   private readonly o: Required<Omit<AdvisoryOptions, 'profile'>> & { profile: DispatchProfile };
 
@@ -71,6 +74,7 @@ export class AdvisoryService {
     opts.fleet.onChange((session) => this.checkOnScene(session));
     opts.fleet.onEvent((e) => {
       if (e.kind !== 'link-lost') return;
+      if (e.droneId) this.coolingUntilMs.set(e.droneId, this.now() + DRONE_COOLDOWN_MS);
       for (const c of this.open.values()) if (c.droneId === e.droneId) this.apply(c.id, { kind: 'droneLost', reason: 'link lost', atMs: this.now() });
     });
     opts.tasks.onReleased(() => this.dispatchQueued());
@@ -168,7 +172,8 @@ export class AdvisoryService {
   private dispatch(id: string): void {
     const c = this.open.get(id);
     if (!c || c.state !== 'detected') return;
-    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, (d) => this.o.tasks.busy(d), this.o.profile);
+    const cooling = (d: string) => (this.coolingUntilMs.get(d) ?? 0) > this.now();
+    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, (d) => this.o.tasks.busy(d) || cooling(d), this.o.profile);
     for (const cand of candidates) {
       if (!this.o.tasks.claim(cand.droneId, { kind: 'advisory', id, sinceMs: this.now() })) continue;
       this.o.logger.info({ advisory: id, droneId: cand.droneId, etaS: cand.etaS }, 'advisory: drone dispatched');
@@ -207,6 +212,8 @@ export class AdvisoryService {
       });
       this.checkOnScene(this.o.fleet.get(droneId)!);
     } catch (err) {
+      this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: the drone could not go; trying another');
+      this.coolingUntilMs.set(droneId, this.now() + DRONE_COOLDOWN_MS);
       this.apply(id, { kind: 'droneLost', reason: (err as Error).message, atMs: this.now() });
     }
   }

@@ -1,0 +1,104 @@
+/**
+ * The parking-advisory loop end to end with the real server and the real simulator (speedup 3):
+ * a car overstays in a temporary stopping lane → a drone is dispatched, hovers near it, and its
+ * loudspeaker plays the advisory in zh-CN then English → the car leaves → the case closes as
+ * complied and the drone goes home. A car that stays is escalated after N broadcasts; a speaker
+ * fault escalates with its reason. Every drone action of the loop is audited.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+const BASE = { lat: 30.4987, lon: 114.4123 };
+const M = 1 / 111_320;
+// A temporary stopping lane 120 m north-east of the base (approximate shape).
+const LANE_CENTER = { lat: BASE.lat + 100 * M, lon: BASE.lon + 60 * M / Math.cos(0.532) };
+const lane = () => {
+  const dLat = 8 * M;
+  const dLon = (20 * M) / Math.cos(0.532);
+  const c = LANE_CENTER;
+  return { type: 'Polygon', coordinates: [[[c.lon - dLon, c.lat - dLat], [c.lon + dLon, c.lat - dLat], [c.lon + dLon, c.lat + dLat], [c.lon - dLon, c.lat + dLat], [c.lon - dLon, c.lat - dLat]]] };
+};
+
+let server: TestServer | null = null;
+let sim: SimFleet | null = null;
+afterEach(async () => {
+  await sim?.close();
+  sim = null;
+  await server?.close();
+  server = null;
+});
+
+async function setup(drones: number, env: Record<string, string> = {}) {
+  server = await startTestServer({ EAGLE_ADVISORY_VERIFY_S: '8', EAGLE_ADVISORY_MAX_BROADCASTS: '2', ...env });
+  sim = await startSimFleet({ drones, link: server.mavlink, speedup: 3, positionSettleMs: 500, seed: 21 });
+  await waitFor(async () => { const l = (await server!.api('GET', '/api/drones')).body.drones; return l.length === drones && l.every((d: any) => d.position && d.components.some((c: any) => c.type === 'loudspeaker')); }, { what: 'drones with speakers', timeoutMs: 15_000 });
+  await waitFor(async () => (await server!.api('GET', '/api/events?kind=statustext&limit=500')).body.events.filter((e: any) => /using GPS/.test(e.data.text)).length >= drones, { what: 'position estimates ready', timeoutMs: 15_000 });
+  const zone = await server.api('POST', '/api/zones', { name: 'East exit temporary stop lane 东出口临时停车道', kind: 'temporary-stop', geometry: lane(), maxDwellS: 120 });
+  expect(zone.status).toBe(201);
+  return zone.body.id as string;
+}
+
+/** The analytics box reports the car in the lane from `fromS` seconds ago until now. */
+async function carStays(trackId: string, fromS: number, where = LANE_CENTER) {
+  const now = Date.now();
+  const observations = [fromS, fromS / 2, 0].map((ago) => ({ trackId, lat: where.lat, lon: where.lon, at: new Date(now - ago * 1000).toISOString(), source: 'cam-east-3', confidence: 0.9 }));
+  return server!.api('POST', '/api/observations', { observations });
+}
+
+async function caseWhere(pred: (c: any) => boolean, what: string, timeoutMs = 60_000) {
+  return waitFor(async () => (await server!.api('GET', '/api/advisories')).body.advisories.find(pred), { what, timeoutMs, intervalMs: 200 });
+}
+
+describe('parking advisory loop', () => {
+  it('dispatches a drone to an overstaying car, plays the advisory in zh-CN then English, and closes as complied when the car leaves', async () => {
+    await setup(2);
+    const posted = await carStays('鄂A12345', 200);
+    expect(posted.status).toBe(202);
+    expect(posted.body.opened).toHaveLength(1);
+    const verifying = await caseWhere((c) => c.state === 'verifying', 'the case waiting for the car to leave after the broadcast');
+    const speakerIndex = sim!.drones.findIndex((d) => sim!.speaker(d.index)?.records().length);
+    const records = sim!.speaker(speakerIndex)!.records();
+    expect(records.map((r) => [r.lang, r.outcome])).toEqual([['zh-CN', 'done'], ['en', 'done']]);
+    expect(records[0]!.text).toContain('临时停车区');
+    expect(records[1]!.text).toContain('temporary stopping area');
+    // it spoke from near the car, at the hover height
+    const pos = records[0]!.position!;
+    expect(Math.hypot((pos.lat - LANE_CENTER.lat) / M, (pos.lon - LANE_CENTER.lon) * Math.cos(0.532) / M)).toBeLessThan(25);
+    expect(pos.altitudeM).toBeGreaterThan(20);
+
+    await server!.api('POST', '/api/observations', { observations: [{ trackId: '鄂A12345', lat: LANE_CENTER.lat + 60 * M, lon: LANE_CENTER.lon, at: new Date().toISOString(), source: 'cam-east-3' }] });
+    const done = await caseWhere((c) => c.id === verifying.id && c.state === 'complied', 'the case closed as complied');
+    expect(done.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'broadcasting', 'verifying', 'complied']);
+    const droneIndex = sim!.drones.findIndex((d) => d.sysid === (sim!.drones[speakerIndex]!.sysid));
+    await waitFor(() => sim!.drones[droneIndex]!.truth().modeName === 'RTL', { what: 'the drone released and sent home' });
+    const audit = (await server!.api('GET', `/api/audit?droneId=${done.droneId}`)).body.entries.map((e: any) => [e.operator, e.action]);
+    expect(audit).toEqual(expect.arrayContaining([['advisory-loop', 'advisory:fly'], ['advisory-loop', 'advisory:release']]));
+    const broadcasts = (await server!.api('GET', `/api/broadcasts?droneId=${done.droneId}`)).body.broadcasts;
+    expect(broadcasts.map((b: any) => [b.lang, b.state])).toEqual(expect.arrayContaining([['zh-CN', 'done'], ['en', 'done']]));
+  }, 120_000);
+
+  it('escalates a car that stays after two broadcasts, and gives two overstays two drones', async () => {
+    await setup(2);
+    await carStays('鄂A00001', 200);
+    await carStays('鄂A00002', 200, { lat: LANE_CENTER.lat, lon: LANE_CENTER.lon + 10 * M });
+    const both = await waitFor(async () => {
+      const list = (await server!.api('GET', '/api/advisories')).body.advisories;
+      return list.length === 2 && list.every((c: any) => c.droneId) ? list : null;
+    }, { what: 'two cases with a drone each', timeoutMs: 20_000 });
+    expect(new Set(both.map((c: any) => c.droneId)).size).toBe(2);
+    const escalated = await caseWhere((c) => c.trackId === '鄂A00001' && c.state === 'escalated', 'escalation after two broadcasts', 90_000);
+    expect(escalated.broadcasts).toBe(2);
+    expect(escalated.reason).toBe('the vehicle stayed after 2 broadcasts');
+  }, 150_000);
+
+  it('escalates with the speaker\'s reason when the loudspeaker fails', async () => {
+    await setup(1);
+    sim!.injectFault(0, { kind: 'speaker-fault', mode: 'amplifier', durationS: 600 });
+    await carStays('鄂A99999', 200);
+    const failed = await caseWhere((c) => c.state === 'escalated', 'escalation after a speaker fault');
+    expect(failed.reason).toMatch(/^broadcast failed: /);
+    expect(failed.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'broadcasting', 'escalated']);
+  }, 90_000);
+});
