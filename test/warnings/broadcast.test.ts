@@ -142,6 +142,16 @@ describe('broadcasts on the simulated loudspeaker', () => {
     expect(clip.status).toBe(202);
     expect(await finalState(clip.body.id)).toMatchObject({ state: 'done', clipId: 1, text: '' });
     expect(sim.speaker(0)!.records().at(-1)).toMatchObject({ kind: 'clip', clipId: 1, text: 'attention tone', outcome: 'done', durationMs: 2000 });
+    // an operator stops a long broadcast while it plays
+    const long = await broadcast(0, { template: 'crowd-dispersal', lang: 'zh-CN', repeat: 5 }, operator);
+    await waitFor(async () => (await server.api('GET', `/api/broadcasts/${long.body.id}`)).body.state === 'playing', { what: 'the long broadcast playing', intervalMs: 50 });
+    const stop = await server.api('POST', `/api/broadcasts/${long.body.id}/stop`, undefined, operator);
+    expect(stop.status).toBe(200);
+    expect(stop.body).toMatchObject({ state: 'stopped', reason: 'stopped on request' });
+    const stoppedRecord = sim.speaker(0)!.records().find((x) => x.kind === 'speech' && x.repeat === 5)!;
+    expect(stoppedRecord).toMatchObject({ outcome: 'stopped', error: 'STOP_REQUESTED' });
+    expect(stoppedRecord.playedMs).toBeLessThan(stoppedRecord.durationMs);
+    expect((await server.api('POST', `/api/broadcasts/${long.body.id}/stop`, undefined, operator)).body.state).toBe('stopped');
     // refusals are audited too
     const refused = (await server.api('GET', `/api/audit?droneId=${ids[2]}`)).body.entries.find((e: any) => e.action === 'broadcast');
     expect(refused.result).toMatchObject({ ok: false, code: 'NO_SPEAKER' });
