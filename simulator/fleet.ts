@@ -14,6 +14,8 @@ import { LocalFrame, type LatLon } from './geo.ts';
 import type { UdpAddress } from './mavlink/udp-port.ts';
 import type { PayloadComponent } from './payloads/payload.ts';
 import { SimSpeaker } from './payloads/speaker.ts';
+import { AnalyticsReporter, type GroundCamera, type IngestTarget } from './scenario/analytics.ts';
+import { ParkingWorld, type ParkedVehicleSpec } from './scenario/parking-world.ts';
 import { patrolQuad, type Airframe } from './physics/airframe.ts';
 import { Prng } from './prng.ts';
 import { DEMO_BASE, DEMO_GROUND_AMSL_M, parkingSpots } from './scenario/demo-base.ts';
@@ -45,6 +47,8 @@ export interface SimFleetOptions {
   payloads?: (droneIndex: number) => PayloadComponent[];
   /** A loudspeaker on each drone (default true); false or a function of the drone index to omit it. */
   speaker?: boolean | ((droneIndex: number) => boolean);
+  /** Parked vehicles, cameras over the lanes, and the drones' detectors reporting to the server. */
+  parking?: { vehicles: ParkedVehicleSpec[]; cameras?: GroundCamera[]; ingest?: IngestTarget | null; reportEveryS?: number };
   /** Render what the speakers say to WAV files in this folder when espeak-ng is on PATH. */
   speakerWavDir?: string;
   faults?: ScheduledFault[];
@@ -58,6 +62,8 @@ export interface SimFleet {
   /** Lockstep only: advance exactly `ms` simulated milliseconds, then let the sockets breathe. */
   step(ms: number): Promise<void>;
   injectFault(droneIndex: number, fault: Fault): void;
+  /** The parked vehicles and the analytics reporter, when the fleet was started with `parking`. */
+  parking: { world: ParkingWorld; analytics: AnalyticsReporter } | null;
   /** The drone's simulated loudspeaker (what it said, when, where), or null when it has none. */
   speaker(droneIndex: number): SimSpeaker | null;
   close(): Promise<void>;
@@ -109,6 +115,16 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   };
   for (const f of options.faults ?? []) world.clock.setTimeout(() => injectFault(f.droneIndex, f.fault), f.atS * 1000);
 
+  let parking: SimFleet['parking'] = null;
+  if (options.parking) {
+    const parkingWorld = new ParkingWorld(options.parking.vehicles);
+    const analytics = new AnalyticsReporter({
+      world: parkingWorld, cameras: options.parking.cameras ?? [], drones: world.drones, speakers, clock: world.clock, startMs: world.clock.nowMs(),
+      ingest: options.parking.ingest ?? null, ...(options.parking.reportEveryS ? { reportEveryS: options.parking.reportEveryS } : {}),
+    });
+    parking = { world: parkingWorld, analytics };
+  }
+
   if (!lockstep) world.runRealTime(options.speedup ?? 1);
 
   return {
@@ -123,7 +139,9 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     },
     injectFault,
     speaker: (droneIndex) => speakers[droneIndex] ?? null,
+    parking,
     async close() {
+      parking?.analytics.close();
       world.close();
       await Promise.all(world.drones.map((d) => d.endpoint.close()));
     },

@@ -7,3 +7,6 @@ export { CopterMode, modeName } from './autopilot/modes.ts';
 export { DEMO_BASE, DEMO_GROUND_AMSL_M } from './scenario/demo-base.ts';
 export type { PayloadComponent, PayloadContext, CommandForPayload } from './payloads/payload.ts';
 export type { LatLon } from './geo.ts';
+export { ParkingWorld, type ParkedVehicleSpec, type VehicleSighting } from './scenario/parking-world.ts';
+export { AnalyticsReporter, type GroundCamera, type IngestTarget } from './scenario/analytics.ts';
+export { EXPO_LANES, EXPO_CAMERAS, expoVehicles, type DemoLane } from './scenario/expo.ts';

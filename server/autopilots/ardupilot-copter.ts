@@ -14,7 +14,7 @@ const MODES: Record<string, number> = {
 const NAMES = new Map(Object.entries(MODES).map(([name, n]) => [n, name]));
 const CAPABILITIES = new Set<Capability>(['reposition', 'rallyPoints', 'fence', 'setMessageInterval', 'modes']);
 
-const TAKEOFF_CLIMB_TIMEOUT_MS = 5000;
+const TAKEOFF_CLIMB_TIMEOUT_MS = 10_000;
 
 export const ardupilotCopter: AutopilotAdapter = {
   name: 'ardupilot',
@@ -47,7 +47,9 @@ export const ardupilotCopter: AutopilotAdapter = {
     if (!v.state().armed) await this.arm(v);
     // Copter disarms on the ground a few seconds after arming: send the take-off at once.
     await v.command('takeoff', longCommand(MAV_CMD.NAV_TAKEOFF, { 7: altitudeRelM }));
-    await v.waitFor((st) => !st.landed, TAKEOFF_CLIMB_TIMEOUT_MS, 'the drone accepted the take-off but did not leave the ground');
+    // Off the ground means climbing past a couple of metres: the landed state may flicker while the motors spool up.
+    const offGroundM = Math.min(2, altitudeRelM / 2);
+    await v.waitFor((st) => !st.landed && st.armed && (st.altRelM ?? 0) >= offGroundM, TAKEOFF_CLIMB_TIMEOUT_MS, 'the drone accepted the take-off but did not leave the ground');
   },
 
   async goto(v, lat, lon, altitudeRelM) {

@@ -16,6 +16,8 @@ export interface ControlState {
   landed: boolean;
   mode: string;
   homeAltMslM: number | null;
+  /** Height above home, when known. */
+  altRelM: number | null;
 }
 
 /** How an adapter acts on a vehicle; the fleet implements it. Rejections and timeouts throw AppError. */

@@ -177,6 +177,7 @@ export class DroneSession {
   private makeControl(): VehicleControl {
     const controlState = (): ControlState => ({
       armed: this.state.armed, landed: this.state.landed, mode: this.state.mode, homeAltMslM: this.state.home?.altMslM ?? null,
+      altRelM: this.state.position?.altRelM ?? null,
     });
     return {
       state: controlState,

@@ -238,9 +238,11 @@ export class AdvisoryService {
     const params: Record<string, number> = zone?.kind === 'temporary-stop' ? { minutes: Math.max(1, Math.round(zone.maxDwellS / 60)) } : {};
     try {
       for (const lang of ['zh-CN', 'en'] as const) {
-        const started = this.o.broadcaster.broadcast(session, { template, params, lang, target: { lat: c.lat, lon: c.lon } }, ADVISORY_OPERATOR);
-        const end = await started.finished;
-        if (end.state !== 'done') throw new Error(end.reason ?? `the broadcast ended ${end.state}`);
+        const input = { template, params, lang, target: { lat: c.lat, lon: c.lon } };
+        await this.act(droneId, 'advisory:broadcast', { advisoryId: id, ...input }, async () => {
+          const end = await this.o.broadcaster.broadcast(session, input, ADVISORY_OPERATOR).finished;
+          if (end.state !== 'done') throw new Error(end.reason ?? `the broadcast ended ${end.state}`);
+        });
       }
       this.apply(id, { kind: 'broadcastDone', atMs: this.now() });
     } catch (err) {

@@ -39,7 +39,7 @@ describe('geofences', () => {
     sim = await startSimFleet({ drones: 1, link: server.mavlink, speedup: 3, positionSettleMs: 1000 });
     const noFly = { lat: BASE.lat + 0.0015, lon: BASE.lon };
     await server.api('POST', '/api/geofences', { name: 'ops area', kind: 'operating-area', geometry: square(BASE, 0.01) });
-    await server.api('POST', '/api/geofences', { name: 'stage (no-fly)', kind: 'no-fly', circle: { center: noFly, radiusM: 60 } });
+    const stage = await server.api('POST', '/api/geofences', { name: 'stage (no-fly)', kind: 'no-fly', circle: { center: noFly, radiusM: 60 } });
     const [d] = await waitFor(async () => { const list = (await server!.api('GET', '/api/drones')).body.drones; return list.length ? list : null; }, { what: 'a drone' });
     const up = await server.api('POST', `/api/drones/${d.id}/fence`);
     expect(up.status).toBe(200);
@@ -53,6 +53,12 @@ describe('geofences', () => {
     expect(down.body.items[4].params[0]).toBe(60);
     await waitFor(async () => (await server!.api('POST', `/api/drones/${d.id}/commands`, { type: 'takeoff', altitudeM: 20 })).status === 200, { what: 'take-off', timeoutMs: 15_000, intervalMs: 500 });
     await waitFor(async () => (await server!.api('GET', `/api/drones/${d.id}`)).body.position.altRelM > 10, { what: 'climb above 10 m', timeoutMs: 15_000 });
+    // the server refuses it first, without sending anything
+    const refused = await server.api('POST', `/api/drones/${d.id}/commands`, { type: 'goto', ...noFly, altitudeM: 20 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('AIRSPACE_VIOLATION');
+    // with the zone gone from the server, the drone still enforces the fence it was given
+    expect((await server.api('DELETE', `/api/geofences/${stage.body.id}`)).status).toBe(200);
     const into = await server.api('POST', `/api/drones/${d.id}/commands`, { type: 'goto', ...noFly, altitudeM: 20 });
     expect(into.status).toBe(409);
     expect(into.body.error.code).toBe('COMMAND_DENIED');

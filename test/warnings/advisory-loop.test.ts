@@ -74,7 +74,7 @@ describe('parking advisory loop', () => {
     const droneIndex = sim!.drones.findIndex((d) => d.sysid === (sim!.drones[speakerIndex]!.sysid));
     await waitFor(() => sim!.drones[droneIndex]!.truth().modeName === 'RTL', { what: 'the drone released and sent home' });
     const audit = (await server!.api('GET', `/api/audit?droneId=${done.droneId}`)).body.entries.map((e: any) => [e.operator, e.action]);
-    expect(audit).toEqual(expect.arrayContaining([['advisory-loop', 'advisory:fly'], ['advisory-loop', 'advisory:release']]));
+    expect(audit).toEqual(expect.arrayContaining([['advisory-loop', 'advisory:fly'], ['advisory-loop', 'advisory:broadcast'], ['advisory-loop', 'advisory:release']]));
     const broadcasts = (await server!.api('GET', `/api/broadcasts?droneId=${done.droneId}`)).body.broadcasts;
     expect(broadcasts.map((b: any) => [b.lang, b.state])).toEqual(expect.arrayContaining([['zh-CN', 'done'], ['en', 'done']]));
   }, 120_000);
