@@ -39,6 +39,8 @@ export interface RunningServer {
   /** The /api/stream hub (counters, latency). */
   stream: StreamHub;
   store: Store;
+  /** The parking-advisory loop. */
+  advisories: AdvisoryService;
   /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
   broadcasts: BroadcastService;
   /** Every /api route with the role it needs. */
@@ -147,7 +149,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, broadcasts, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
+    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
     async close() {
       await app.close();
       await fleet.close();

@@ -13,17 +13,17 @@ const frame = new LocalFrame(DEMO_BASE);
 const at = (northM: number, eastM: number): LatLon => frame.toLatLon({ northM, eastM });
 
 /** A lane as a closed GeoJSON ring ([lon, lat]), `lengthM` east–west by `widthM`. */
-function laneRing(center: LatLon, lengthM: number, widthM: number): number[][] {
+function laneRing(center: LatLon, lengthM: number, widthM: number): Array<[number, number]> {
   const f = new LocalFrame(center);
   const corners = [[-widthM / 2, -lengthM / 2], [-widthM / 2, lengthM / 2], [widthM / 2, lengthM / 2], [widthM / 2, -lengthM / 2], [-widthM / 2, -lengthM / 2]];
-  return corners.map(([n, e]) => { const p = f.toLatLon({ northM: n!, eastM: e! }); return [p.lon, p.lat]; });
+  return corners.map(([n, e]): [number, number] => { const p = f.toLatLon({ northM: n!, eastM: e! }); return [p.lon, p.lat]; });
 }
 
 export interface DemoLane {
   name: string;
   kind: 'temporary-stop';
   center: LatLon;
-  geometry: { type: 'Polygon'; coordinates: number[][][] };
+  geometry: { type: 'Polygon'; coordinates: Array<Array<[number, number]>> };
   maxDwellS: number;
 }
 
