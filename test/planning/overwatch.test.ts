@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { coverageGaps, plan, type OverwatchRequest } from '../../server/planning/index.ts';
+import { requestOf, type FixtureInput } from './golden-io.ts';
+import { VALLEY } from './helpers.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const concert = requestOf(JSON.parse(readFileSync(join(here, 'fixtures/in/overwatch-concert.geojson'), 'utf8')) as FixtureInput) as OverwatchRequest;
+
+describe('overwatch', () => {
+  const p = plan(concert);
+
+  it('stations cover every point of interest within their footprint radius', () => {
+    concert.pois.forEach((poi, i) => {
+      const holders = p.stations.filter((s) => s.covers.includes(i));
+      expect(holders.length).toBeGreaterThan(0);
+      for (const s of holders) {
+        const d = Math.hypot(...(VALLEY.fromLatLon(poi).map((v, k) => v - VALLEY.fromLatLon(s)[k]!) as [number, number]));
+        expect(d).toBeLessThanOrEqual(s.radiusM + 0.1);
+      }
+    });
+  });
+
+  it('the relief schedule covers every station for the whole window, handing over with the margin', () => {
+    expect(coverageGaps(p.schedule, p.stations, concert.window, { minOverlapS: 59.99 })).toEqual([]);
+    expect(p.schedule[0]!.from).toBe(concert.window.start);
+  });
+
+  it('needs fewer drones than the bound m·(⌈R⌉+1)', () => {
+    expect(p.fleetBound).toBe(p.stations.length * (Math.ceil(p.recoveryRatio) + 1));
+    expect(p.fleetSize).toBeLessThan(p.fleetBound);
+  });
+
+  it('gives each station a sortie mission: take-off, loiter on station for its time, RTL', () => {
+    const m = p.stationMissions[0]!;
+    expect(m.missionItems.map((i) => i.command)).toEqual(['NAV_TAKEOFF', 'DO_CHANGE_SPEED', 'NAV_LOITER_TIME', 'NAV_RETURN_TO_LAUNCH']);
+    expect(m.missionItems[2]!.params![0]).toBe(p.stations[0]!.activeS);
+  });
+
+  it('coverageGaps finds an uncovered stretch and a handover without overlap', () => {
+    const window = { start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T11:00:00.000Z' };
+    const schedule = [
+      { stationId: 'S1', from: '2026-01-01T10:00:00.000Z', to: '2026-01-01T10:20:00.000Z' },
+      { stationId: 'S1', from: '2026-01-01T10:25:00.000Z', to: '2026-01-01T10:45:00.000Z' },
+      { stationId: 'S1', from: '2026-01-01T10:45:00.000Z', to: '2026-01-01T11:00:00.000Z' },
+    ];
+    expect(coverageGaps(schedule, [{ id: 'S1' }, { id: 'S2' }], window, { minOverlapS: 60 })).toEqual([
+      { stationId: 'S1', kind: 'uncovered', from: '2026-01-01T10:20:00.000Z', to: '2026-01-01T10:25:00.000Z', durationS: 300 },
+      { stationId: 'S1', kind: 'short-handover', from: '2026-01-01T10:45:00.000Z', to: '2026-01-01T10:45:00.000Z', durationS: 0, overlapS: 0 },
+      { stationId: 'S2', kind: 'uncovered', from: '2026-01-01T10:00:00.000Z', to: '2026-01-01T11:00:00.000Z', durationS: 3600 },
+    ]);
+  });
+});
