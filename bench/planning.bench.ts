@@ -2,7 +2,8 @@
  * Planning time: a 5 km² coverage area with 10 holes (plan() in full: sweep angle chosen, sweeps,
  * connectors round the holes, figures, sorties, mission items; and planCoverage alone), and a
  * 12-hour overwatch with 20 stations (stations, relief schedule, station missions). Targets: under
- * 50 ms each. BENCH_PLAN_RUNS (default 40) runs per case after 10 warm-ups; p50 and p99 of them.
+ * 50 ms each. BENCH_PLAN_RUNS (default 40) runs per case after 10 warm-ups; p50 and p99 of them;
+ * BENCH_PLAN_GC_EACH=1 forces a full GC before every run.
  */
 import { gc, heapMiB } from './lib/measure.ts';
 import type { BenchRow } from './lib/types.ts';
@@ -12,6 +13,8 @@ export const suites = ['planning'] as const;
 
 const RUNS = Math.max(5, Number(process.env.BENCH_PLAN_RUNS ?? 40));
 const WARMUP = 10;
+/** BENCH_PLAN_GC_EACH=1: a full GC before every run (the cold-code figure, see measure()). */
+const GC_EACH = process.env.BENCH_PLAN_GC_EACH === '1';
 const VALLEY = new LocalFrame({ lat: 30.5, lon: 114.4 });
 const ring = (pts: [number, number][]) => [...pts, pts[0]!].map((p) => VALLEY.toPosition(p));
 
@@ -49,6 +52,7 @@ function measure(fn: () => unknown): { p50: number; p99: number; heap: number } 
   const times: number[] = [];
   let heap = 0;
   for (let i = 0; i < RUNS; i++) {
+    if (GC_EACH) gc();
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
