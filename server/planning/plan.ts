@@ -227,14 +227,15 @@ function finish(kind: PatternPlan['kind'], r: Common, ctx: PlanContext, p: Patte
 }
 
 /**
- * The bends of a leg from a to b: none when it is clear of the airspace's no-fly zones, else the
- * corners of the shortest way round them. `required`: a failure to find one is an error.
+ * The bends of a leg from a to b: none when it is clear of the airspace's no-fly zones and stays
+ * in its operating area, else the corners of the shortest way round. `required`: a failure to find one is an error.
  */
 function detour(frame: LocalFrame, a: XY, b: XY, altitudeM: number, airspace: Airspace | undefined, required = false): XY[] {
-  if (!airspace || !(airspace.noFly?.length)) return [];
+  if (!airspace || !(airspace.noFly?.length || airspace.operatingArea)) return [];
   const la = frame.toLatLon(a);
   const lb = frame.toLatLon(b);
-  const clear = validateRoute([{ ...la, altitudeM }, { ...lb, altitudeM }], { noFly: airspace.noFly }).length === 0;
+  // altitude limits are not a routing matter: only zones and the area's edge are gone round
+  const clear = validateRoute([{ ...la, altitudeM }, { ...lb, altitudeM }], { ...airspace, ceilingM: Infinity, floorM: -Infinity }).length === 0;
   if (clear) return [];
   const r = routeAround(la, lb, airspace, { altitudeM });
   if (!r.ok) {

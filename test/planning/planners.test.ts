@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { toWireItems } from '../../server/fleet/mission-items.ts';
 import { ardupilotCopter } from '../../server/autopilots/ardupilot-copter.ts';
 import {
-  AirspaceViolationError, footprintWidthM, plan, planCorridor, planPerimeter, PlanningError, PlanRequestUnion, spacingFromCamera, splitArea, toMissionItems,
+  AirspaceViolationError, footprintWidthM, plan, planCorridor, planCoverage, planPerimeter, PlanningError, PlanRequestUnion, spacingFromCamera, splitArea, toMissionItems,
 } from '../../server/planning/index.ts';
+import { distanceToRingsM, lerp } from '../../server/planning/vec.ts';
 import { at, polygon, square, VALLEY } from './helpers.ts';
 
 describe('mission items (one converter)', () => {
@@ -113,6 +114,31 @@ describe('patterns', () => {
     const p = plan({ kind: 'coverage', area, altitudeM: 40, spacingM: 25 }, { airspace: { operatingArea: polygon(square(0, 0, 200)), noFly: [{ id: 'hole', polygon: polygon(square(0, 0, 60)) }] } });
     expect(p.route!.coordinates.length).toBeGreaterThan(10);
     expect(p.warnings).toEqual([]);
+  });
+
+  it('coverage with insetM keeps the whole path that far inside the edges and outside the holes', () => {
+    const area = polygon([[-300, -250], [320, -200], [280, 260], [-260, 300]], square(0, 0, 50).reverse() as [number, number][]);
+    const c = planCoverage({ area, altitudeM: 50, spacingM: 30, insetM: 8 });
+    const rings = area.coordinates.map((r) => VALLEY.ringToXY(r));
+    const path = c.pathXY.map((p) => VALLEY.fromLatLon(c.frame.toLatLon(p)));
+    for (let i = 1; i < path.length; i++) {
+      for (let t = 0; t <= 1; t += 0.05) expect(distanceToRingsM(lerp(path[i - 1]!, path[i]!, t), rings)).toBeGreaterThan(7.5);
+    }
+  });
+
+  it('each part of splitArea can be covered on its own, inside the part', () => {
+    const area = polygon([[-800, -300], [900, -400], [700, 500], [-600, 350]]);
+    for (const part of splitArea(area, 3)) {
+      const p = plan({ kind: 'coverage', area: part.geometry, altitudeM: 50, spacingM: 60 }, { airspace: { operatingArea: part.geometry.type === 'Polygon' ? part.geometry : null } });
+      expect(p.warnings.filter((w) => !/sorties|no base/.test(w))).toEqual([]);
+    }
+  });
+
+  it('a transit from the base goes round a concave operating area', () => {
+    // an L-shaped operating area; the base in one arm, the patrol area in the other
+    const ops = polygon([[-1000, -1000], [1000, -1000], [1000, -600], [-600, -600], [-600, 1000], [-1000, 1000]]);
+    const p = plan({ kind: 'tour', points: [at(-800, 800)], altitudeM: 40, base: at(800, -800) }, { airspace: { operatingArea: ops } });
+    expect(p.route!.coordinates.length).toBeGreaterThan(3);
   });
 
   it('splitArea cuts an area into n parts of equal area', () => {
