@@ -41,7 +41,7 @@ describe('coverage', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 40) },
     );
   });
 });
@@ -65,7 +65,7 @@ describe('no route enters a no-fly zone', () => {
         const v = validateRoute(r.path.map((p) => ({ ...p, altitudeM: 50 })), { noFly: zones });
         expect(v).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 60) },
     );
   });
 
@@ -128,7 +128,7 @@ describe('overwatch', () => {
           expect(o.sortieBatteryPct).toBeLessThanOrEqual(75.01);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 60) },
     );
   });
 });
@@ -146,6 +146,37 @@ describe('tour', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('plan()', () => {
+  it('returns a plan whose route validates, or refuses with a PlanningError, for random requests of every route kind', () => {
+    const xy = fc.tuple(fc.double({ min: -800, max: 800, noNaN: true }), fc.double({ min: -800, max: 800, noNaN: true }));
+    fc.assert(
+      fc.property(
+        starPolygon(60, 600), fc.constantFrom('coverage', 'perimeter', 'corridor', 'tour'), fc.array(xy, { minLength: 2, maxLength: 6 }),
+        fc.double({ min: -80, max: 80, noNaN: true }), fc.boolean(), fc.option(xy, { nil: undefined }),
+        fc.option(fc.record({ x: fc.double({ min: -700, max: 700, noNaN: true }), y: fc.double({ min: -700, max: 700, noNaN: true }), r: fc.double({ min: 10, max: 150, noNaN: true }) }), { nil: undefined }),
+        (outer, kind, pts, offsetM, loop, base, zone) => {
+          const area = polygon(outer);
+          const airspace = zone ? { noFly: [{ id: 'nf', circle: { center: at(zone.x, zone.y), radiusM: zone.r } }] } : undefined;
+          const common = { altitudeM: 40, ...(base ? { base: at(base[0], base[1]) } : {}) };
+          const request = kind === 'coverage' ? { kind, area, spacingM: 40, ...common }
+            : kind === 'perimeter' ? { kind, area, offsetM, loops: 2, ...common }
+            : kind === 'corridor' ? { kind, path: { type: 'LineString' as const, coordinates: pts.map((p) => VALLEY.toPosition(p)) }, offsetM, loop, ...common }
+            : { kind, points: pts.map(([x, y]) => at(x, y)), hoverS: 5, ...common };
+          try {
+            const p = plan(request as Parameters<typeof plan>[0], airspace ? { airspace } : {});
+            expect(p.lengthM).toBeGreaterThanOrEqual(0);
+            expect(p.missionItems[0]!.command).toBe('NAV_TAKEOFF');
+            if (airspace) expect(validateRoute(p.route!.coordinates.map(([lon, lat]) => ({ lat: lat!, lon: lon!, altitudeM: 40 })), airspace)).toEqual([]);
+          } catch (e) {
+            if (!(e instanceof PlanningError)) throw e;
+          }
+        },
+      ),
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 80) },
     );
   });
 });
