@@ -15,8 +15,8 @@ const num = (min: number, max: number) => fc.noBias(fc.integer({ min: Math.round
 /** A star-shaped polygon: n vertices at random radii round a centre (always simple). */
 const starPolygon = (minR: number, maxR: number) =>
   fc.record({
-    radii: fc.array(fc.double({ min: minR, max: maxR, noNaN: true }), { minLength: 3, maxLength: 9 }),
-    turn: fc.double({ min: 0, max: Math.PI, noNaN: true }),
+    radii: fc.array(num(minR, maxR), { minLength: 3, maxLength: 9 }),
+    turn: num(0, Math.PI),
   }).map(({ radii, turn }) => radii.map((r, i) => {
     const a = turn + (2 * Math.PI * i) / radii.length;
     return [r * Math.cos(a), r * Math.sin(a)] as [number, number];
