@@ -39,6 +39,24 @@ describe('overwatch', () => {
     expect(m.missionItems[2]!.params![0]).toBe(p.stations[0]!.activeS);
   });
 
+  it('with a no-fly zone between base and venue, transits go round it and the schedule still has no gap', () => {
+    const base = VALLEY.fromLatLon(concert.bases[0]!);
+    // a 300 m wall across the straight way from the base (south-west of the venue) to the middle
+    const mid: [number, number] = [base[0] / 2, base[1] / 2];
+    const wall = { id: 'wall', polygon: { type: 'Polygon' as const, coordinates: [[[-150, -40], [150, -40], [150, 40], [-150, 40], [-150, -40]].map(([x, y]) => {
+      const a = Math.atan2(base[1], base[0]) + Math.PI / 2;
+      return VALLEY.toPosition([mid[0] + x! * Math.cos(a) - y! * Math.sin(a), mid[1] + x! * Math.sin(a) + y! * Math.cos(a)]);
+    })] } };
+    const airspace = { noFly: [wall] };
+    const routed = plan(concert, { airspace });
+    const centre = routed.stations.find((s) => s.covers.includes(6))!; // the POI in the middle
+    const straight = Math.hypot(...(VALLEY.fromLatLon(centre).map((v, k) => v - base[k]!) as [number, number]));
+    expect(centre.transitM).toBeGreaterThan(straight + 1);
+    expect(coverageGaps(routed.schedule, routed.stations, concert.window, { minOverlapS: 59.99 })).toEqual([]);
+    const m = routed.stationMissions.find((x) => x.stationId === centre.id)!;
+    expect(m.missionItems.filter((i) => i.command === 'NAV_WAYPOINT').length).toBeGreaterThan(0);
+  });
+
   it('coverageGaps finds an uncovered stretch and a handover without overlap', () => {
     const window = { start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T11:00:00.000Z' };
     const schedule = [
