@@ -2,6 +2,7 @@ import { area as turfArea } from '@turf/turf';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
+import { MissionItem } from '../../server/contracts/mission.ts';
 import { toWireItems } from '../../server/fleet/mission-items.ts';
 import { ardupilotCopter } from '../../server/autopilots/ardupilot-copter.ts';
 import {
@@ -37,6 +38,19 @@ describe('mission items (one converter)', () => {
     const jump = wire.find((w) => w.command === 177)!; // MAV_CMD_DO_JUMP
     expect(wire[jump.param1]!.x).toBe(Math.round(items[1]!.lat! * 1e7));
     expect(jump.param2).toBe(4);
+  });
+
+  it('every mission item of every kind of plan is a valid contract MissionItem', () => {
+    const area = polygon(square(0, 0, 300), square(0, 0, 40).reverse() as [number, number][]);
+    const plans = [
+      plan({ kind: 'coverage', area, altitudeM: 40, spacingM: 30, base: at(-400, -400) }),
+      plan({ kind: 'perimeter', area, offsetM: -10, altitudeM: 40, loops: 2 }),
+      plan({ kind: 'corridor', path: { type: 'LineString', coordinates: [VALLEY.toPosition([0, 0]), VALLEY.toPosition([900, 300])] }, altitudeM: 40, loop: true, loops: 3 }),
+      plan({ kind: 'tour', points: [at(0, 0), at(100, 0)], altitudeM: 40, hoverS: 3 }),
+    ];
+    for (const p of plans) {
+      for (const item of [...p.missionItems, ...(p.sorties ?? []).flatMap((s) => s.missionItems)]) expect(Value.Check(MissionItem, item), JSON.stringify(item)).toBe(true);
+    }
   });
 
   it('a tour hovers at each stop (NAV_WAYPOINT param1) and counts the hovers in its duration', () => {
