@@ -74,7 +74,7 @@ export interface OverwatchResult {
   schedule: ScheduleEntry[];
   fleetSize: number;
   fleetBound: number;
-  /** R of the bound: recovery (transit back + swap + transit out) / time on station, worst station. */
+  /** R of the bound: recovery (transit back + descent + swap + climb + transit out) / time on station, worst station. */
   recoveryRatio: number;
   /** Total transit flown by all sorties, m. */
   transitM: number;
