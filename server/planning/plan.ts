@@ -177,7 +177,10 @@ function finish(kind: PatternPlan['kind'], r: Common, ctx: PlanContext, p: Patte
   const hoverS = flown.reduce((s, q) => s + (q.holdS ?? 0), 0);
   const figures = figuresOf(flown.map((q) => q.xy), { speedMps, airframe, hoverS, altitudeM: r.altitudeM });
 
-  const route: LineString = { type: 'LineString', coordinates: dedupe(once.map((q) => q.xy)).map((xy) => frame.toPosition(xy)) };
+  const line = dedupe(once.map((q) => q.xy));
+  // a LineString needs two positions: a one-stop tour without a base is drawn as a point twice
+  if (line.length === 1) line.push(line[0]!);
+  const route: LineString = { type: 'LineString', coordinates: line.map((xy) => frame.toPosition(xy)) };
   if (ctx.airspace) check(once.map((q) => ({ ...frame.toLatLon(q.xy), altitudeM: r.altitudeM })), ctx.airspace, route);
 
   const waypointsOf = (pts: PathPoint[]): MissionWaypoint[] => pts.map((q) => ({ ...frame.toLatLon(q.xy), altitudeM: r.altitudeM, ...(q.holdS ? { holdS: q.holdS } : {}) }));

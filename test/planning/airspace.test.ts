@@ -85,6 +85,13 @@ describe('routeAround', () => {
     expect(closestCircleM).toBeGreaterThan(9.5);
   });
 
+  it('starts from a point on the edge of a zone’s margin (where coverage connectors run)', () => {
+    // found by the coverage property test: the start lies on an edge of the circle's 32-gon
+    const zone = { id: 'nf', circle: { center: at(-107.73, -77.77), radiusM: 96.85 } };
+    const r = routeAround({ lat: 30.49929451192717, lon: 114.39999550789767 }, { lat: 30.495953058363238, lon: 114.3953031514919 }, { noFly: [zone] });
+    expect(r).toMatchObject({ ok: true, marginM: 10 });
+  });
+
   it('fails with a typed reason when the start is in a zone, the end is outside the area, or there is no way', () => {
     expect(routeAround(at(0, 0), at(500, 500), airspace)).toMatchObject({ ok: false, reason: 'start-in-no-fly', zoneId: 'park-no-fly' });
     expect(routeAround(at(500, 500), at(2500, 0), airspace)).toMatchObject({ ok: false, reason: 'end-outside-operating-area' });

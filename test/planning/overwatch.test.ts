@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { coverageGaps, plan, type OverwatchRequest } from '../../server/planning/index.ts';
+import { FormatRegistry } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { coverageGaps, plan, PlanSchema, type OverwatchRequest } from '../../server/planning/index.ts';
 import { requestOf, type FixtureInput } from './golden-io.ts';
 import { VALLEY } from './helpers.ts';
 
@@ -31,6 +33,11 @@ describe('overwatch', () => {
   it('needs fewer drones than the bound m·(⌈R⌉+1)', () => {
     expect(p.fleetBound).toBe(p.stations.length * (Math.ceil(p.recoveryRatio) + 1));
     expect(p.fleetSize).toBeLessThan(p.fleetBound);
+  });
+
+  it('is a valid Plan (PlanSchema)', () => {
+    if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)));
+    expect(Value.Check(PlanSchema, p)).toBe(true);
   });
 
   it('gives each station a sortie mission: take-off, loiter on station for its time, RTL', () => {

@@ -6,7 +6,7 @@ import { MissionItem } from '../../server/contracts/mission.ts';
 import { toWireItems } from '../../server/fleet/mission-items.ts';
 import { ardupilotCopter } from '../../server/autopilots/ardupilot-copter.ts';
 import {
-  AirspaceViolationError, footprintWidthM, plan, planCorridor, planCoverage, planPerimeter, PlanningError, PlanRequestUnion, spacingFromCamera, splitArea, toMissionItems,
+  AirspaceViolationError, footprintWidthM, plan, planCorridor, planCoverage, planPerimeter, PlanningError, PlanRequestUnion, PlanSchema, spacingFromCamera, splitArea, toMissionItems,
 } from '../../server/planning/index.ts';
 import { distanceToRingsM, lerp } from '../../server/planning/vec.ts';
 import { at, polygon, square, VALLEY } from './helpers.ts';
@@ -49,8 +49,15 @@ describe('mission items (one converter)', () => {
       plan({ kind: 'tour', points: [at(0, 0), at(100, 0)], altitudeM: 40, hoverS: 3 }),
     ];
     for (const p of plans) {
+      expect(Value.Check(PlanSchema, p), p.kind).toBe(true);
       for (const item of [...p.missionItems, ...(p.sorties ?? []).flatMap((s) => s.missionItems)]) expect(Value.Check(MissionItem, item), JSON.stringify(item)).toBe(true);
     }
+  });
+
+  it('a one-stop tour still has a valid LineString route and a mission', () => {
+    const p = plan({ kind: 'tour', points: [at(50, 50)], altitudeM: 30, hoverS: 20 });
+    expect(Value.Check(PlanSchema, p)).toBe(true);
+    expect(p.missionItems.map((i) => i.command)).toEqual(['NAV_TAKEOFF', 'DO_CHANGE_SPEED', 'NAV_WAYPOINT', 'NAV_RETURN_TO_LAUNCH']);
   });
 
   it('a tour hovers at each stop (NAV_WAYPOINT param1) and counts the hovers in its duration', () => {

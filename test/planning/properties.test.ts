@@ -92,7 +92,7 @@ describe('no route enters a no-fly zone', () => {
           expect(validateRoute(tour.route!.coordinates.map(([lon, lat]) => ({ lat: lat!, lon: lon!, altitudeM: 40 })), airspace)).toEqual([]);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 25) },
     );
   });
 });
