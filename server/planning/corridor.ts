@@ -32,7 +32,8 @@ export function planCorridor(o: CorridorOptions): CorridorResult {
   const loops = o.loops ?? 1;
   if (!Number.isInteger(loops) || loops < 1) throw new PlanningError('BAD_PLAN_INPUT', 'loops must be a whole number ≥ 1', { loops });
   const frame = frameAround(coords);
-  const xy = dedupe(frame.ringToXY(coords));
+  const xy = dedupe(frame.ringToXY(coords), 0.01);
+  if (xy.length < 2) throw new PlanningError('BAD_PLAN_INPUT', 'the corridor path has no length');
   const offsetM = o.offsetM ?? 0;
   const out = offsetLine(xy, offsetM);
   let round: XY[];

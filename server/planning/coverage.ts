@@ -20,7 +20,7 @@
 import { feature, lineIntersect, multiLineString, multiPolygon } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { obstaclesUnion, offsetPolygon, polygonsOf, subtract, type NoFlyZone } from './airspace.ts';
-import { airframeOf, figuresOf, turnPenaltyS, type Airframe } from './figures.ts';
+import { airframeOf, turnPenaltyS, type Airframe } from './figures.ts';
 import { buildFreeSpace, segmentIsFree, shortestPath, type FreeSpace } from './free-space.ts';
 import { frameAround, type LocalFrame, type XY } from './local-frame.ts';
 import { DEFAULT_MARGIN_M } from './route-around.ts';

@@ -117,9 +117,12 @@ export function segmentIsFree(fs: FreeSpace, a: XY, b: XY): boolean {
 
 /** Is the line through `from` and `corner` tangent to the corner (its neighbours on one side)? */
 function tangent(corner: XY, from: XY, [p, q]: [XY, XY]): boolean {
-  const sp = cross(from, corner, p);
-  const sq = cross(from, corner, q);
-  return !(sp > 1e-9 && sq < -1e-9) && !(sp < -1e-9 && sq > 1e-9);
+  // sides by the sine of the angle, so a neighbour on the line (a start point on the corner's
+  // own edge) counts as on neither side whatever the rounding
+  const d = dist(from, corner);
+  const sp = cross(from, corner, p) / (d * dist(corner, p) || 1);
+  const sq = cross(from, corner, q) / (d * dist(corner, q) || 1);
+  return !(sp > 1e-7 && sq < -1e-7) && !(sp < -1e-7 && sq > 1e-7);
 }
 
 /**

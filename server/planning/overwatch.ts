@@ -74,7 +74,7 @@ export interface OverwatchResult {
   schedule: ScheduleEntry[];
   fleetSize: number;
   fleetBound: number;
-  /** R of the bound: recovery (transit back + swap + transit out) / time on station, worst station. */
+  /** R of the bound: recovery (transit back + descent + swap + climb + transit out) / time on station, worst station. */
   recoveryRatio: number;
   /** Total transit flown by all sorties, m. */
   transitM: number;
@@ -129,10 +129,12 @@ export function planOverwatch(o: OverwatchOptions): OverwatchResult {
     if (!best || fleetOf(assigned) < fleetOf(best)) best = assigned;
   }
   const timeline = best!;
-  const iso = (s: number) => new Date(t0 + Math.round(s * 1000)).toISOString();
+  const stationOrder = new Map(stations.map((s, i) => [s, i]));
+  const iso = isoFormatter();
+  const at = (s: number) => iso(t0 + Math.round(s * 1000));
   const schedule: ScheduleEntry[] = timeline
-    .sort((a, b) => a.onS - b.onS || a.station.id.localeCompare(b.station.id))
-    .map((t) => ({ drone: t.drone, stationId: t.station.id, from: iso(t.onS), to: iso(t.offS), launchAt: iso(t.launchS), returnAt: iso(t.returnS), readyAt: iso(t.readyS), baseIndex: t.station.baseIndex }));
+    .sort((a, b) => a.onS - b.onS || stationOrder.get(a.station)! - stationOrder.get(b.station)!)
+    .map((t) => ({ drone: t.drone, stationId: t.station.id, from: at(t.onS), to: at(t.offS), launchAt: at(t.launchS), returnAt: at(t.returnS), readyAt: at(t.readyS), baseIndex: t.station.baseIndex }));
   const sortieBatteryPct = Math.max(...timeline.map((t) => (100 * (t.returnS - t.launchS)) / airframe.enduranceS));
   return {
     stations, schedule, fleetSize: fleetOf(timeline), fleetBound, recoveryRatio: Math.round(recoveryRatio * 1000) / 1000,
@@ -270,6 +272,25 @@ function assignDrones(sorties: Timeline[]): Timeline[] {
     }
   }
   return sorties;
+}
+
+/**
+ * ISO 8601 (UTC, milliseconds) of epoch ms, as Date#toISOString writes it, without building a Date
+ * per call: a schedule has thousands of times, and toISOString dominated the planning time.
+ */
+function isoFormatter(): (ms: number) => string {
+  const days = new Map<number, string>();
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  return (ms) => {
+    const day = Math.floor(ms / 86_400_000);
+    let prefix = days.get(day);
+    if (prefix === undefined) {
+      prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+      days.set(day, prefix);
+    }
+    const r = ms - day * 86_400_000;
+    return `${prefix}${pad(Math.floor(r / 3_600_000), 2)}:${pad(Math.floor(r / 60_000) % 60, 2)}:${pad(Math.floor(r / 1000) % 60, 2)}.${pad(r % 1000, 3)}Z`;
+  };
 }
 
 function fleetOf(t: Timeline[]): number {

@@ -27,11 +27,15 @@ export interface PlanContext {
   airspace?: Airspace;
 }
 
+/**
+ * A planned route breaks the airspace. `details`: the first violation's leg, zoneId, kind, byM and
+ * point, every violation, and the route the leg indexes refer to (so a console can draw it).
+ */
 export class AirspaceViolationError extends PlanningError {
-  constructor(readonly violations: Violation[]) {
+  constructor(readonly violations: Violation[], readonly route?: LineString) {
     const v = violations[0]!;
     super('AIRSPACE_VIOLATION', `leg ${v.leg} ${v.kind} ${v.zoneId} by ${v.byM} m${violations.length > 1 ? ` (and ${violations.length - 1} more)` : ''}`, {
-      leg: v.leg, zoneId: v.zoneId, kind: v.kind, byM: v.byM, point: v.point, violations,
+      leg: v.leg, zoneId: v.zoneId, kind: v.kind, byM: v.byM, point: v.point, violations, ...(route ? { route } : {}),
     });
     this.name = 'AirspaceViolationError';
   }
@@ -173,8 +177,11 @@ function finish(kind: PatternPlan['kind'], r: Common, ctx: PlanContext, p: Patte
   const hoverS = flown.reduce((s, q) => s + (q.holdS ?? 0), 0);
   const figures = figuresOf(flown.map((q) => q.xy), { speedMps, airframe, hoverS, altitudeM: r.altitudeM });
 
-  const route: LineString = { type: 'LineString', coordinates: dedupe(once.map((q) => q.xy)).map((xy) => frame.toPosition(xy)) };
-  if (ctx.airspace) check(once.map((q) => ({ ...frame.toLatLon(q.xy), altitudeM: r.altitudeM })), ctx.airspace);
+  const line = dedupe(once.map((q) => q.xy));
+  // a LineString needs two positions: a one-stop tour without a base is drawn as a point twice
+  if (line.length === 1) line.push(line[0]!);
+  const route: LineString = { type: 'LineString', coordinates: line.map((xy) => frame.toPosition(xy)) };
+  if (ctx.airspace) check(once.map((q) => ({ ...frame.toLatLon(q.xy), altitudeM: r.altitudeM })), ctx.airspace, route);
 
   const waypointsOf = (pts: PathPoint[]): MissionWaypoint[] => pts.map((q) => ({ ...frame.toLatLon(q.xy), altitudeM: r.altitudeM, ...(q.holdS ? { holdS: q.holdS } : {}) }));
   // Take-off and RTL are at the base: the base itself is not a waypoint.
@@ -227,18 +234,21 @@ function finish(kind: PatternPlan['kind'], r: Common, ctx: PlanContext, p: Patte
 }
 
 /**
- * The bends of a leg from a to b: none when it is clear of the airspace's no-fly zones, else the
- * corners of the shortest way round them. `required`: a failure to find one is an error.
+ * The bends of a leg from a to b: none when it is clear of the airspace's no-fly zones and stays
+ * in its operating area, else the corners of the shortest way round. `required`: a failure to find one is an error.
  */
 function detour(frame: LocalFrame, a: XY, b: XY, altitudeM: number, airspace: Airspace | undefined, required = false): XY[] {
-  if (!airspace || !(airspace.noFly?.length)) return [];
+  if (!airspace || !(airspace.noFly?.length || airspace.operatingArea)) return [];
   const la = frame.toLatLon(a);
   const lb = frame.toLatLon(b);
-  const clear = validateRoute([{ ...la, altitudeM }, { ...lb, altitudeM }], { noFly: airspace.noFly }).length === 0;
+  // altitude limits are not a routing matter: only zones and the area's edge are gone round
+  const clear = validateRoute([{ ...la, altitudeM }, { ...lb, altitudeM }], { ...airspace, ceilingM: Infinity, floorM: -Infinity }).length === 0;
   if (clear) return [];
   const r = routeAround(la, lb, airspace, { altitudeM });
   if (!r.ok) {
-    if (!required) return [];
+    // An end inside a zone is the route's own fault: fly straight and let the airspace check
+    // report which leg enters which zone by how much.
+    if (!required || r.reason === 'start-in-no-fly' || r.reason === 'end-in-no-fly') return [];
     throw new PlanningError('PLAN_INFEASIBLE', `no transit round the no-fly zones: ${r.message}`, { reason: r.reason, ...(r.zoneId ? { zoneId: r.zoneId } : {}) });
   }
   return r.path.slice(1, -1).map((p) => frame.fromLatLon(p));
@@ -250,9 +260,9 @@ function routed(a: LatLon, b: LatLon, altitudeM: number, airspace: Airspace): La
   return r.path;
 }
 
-function check(route: { lat: number; lon: number; altitudeM: number }[], airspace: Airspace): void {
+function check(route: { lat: number; lon: number; altitudeM: number }[], airspace: Airspace, line?: LineString): void {
   const violations = validateRoute(route, airspace);
-  if (violations.length) throw new AirspaceViolationError(violations);
+  if (violations.length) throw new AirspaceViolationError(violations, line ?? { type: 'LineString', coordinates: route.map((p) => [p.lon, p.lat]) });
 }
 
 function frameFor(points: LatLon[]): LocalFrame {

@@ -2,11 +2,13 @@ import { area as turfArea } from '@turf/turf';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
+import { MissionItem } from '../../server/contracts/mission.ts';
 import { toWireItems } from '../../server/fleet/mission-items.ts';
 import { ardupilotCopter } from '../../server/autopilots/ardupilot-copter.ts';
 import {
-  AirspaceViolationError, footprintWidthM, plan, planCorridor, planPerimeter, PlanningError, PlanRequestUnion, spacingFromCamera, splitArea, toMissionItems,
+  AirspaceViolationError, footprintWidthM, plan, planCorridor, planCoverage, planPerimeter, PlanningError, PlanRequestUnion, PlanSchema, spacingFromCamera, splitArea, toMissionItems,
 } from '../../server/planning/index.ts';
+import { distanceToRingsM, lerp } from '../../server/planning/vec.ts';
 import { at, polygon, square, VALLEY } from './helpers.ts';
 
 describe('mission items (one converter)', () => {
@@ -36,6 +38,26 @@ describe('mission items (one converter)', () => {
     const jump = wire.find((w) => w.command === 177)!; // MAV_CMD_DO_JUMP
     expect(wire[jump.param1]!.x).toBe(Math.round(items[1]!.lat! * 1e7));
     expect(jump.param2).toBe(4);
+  });
+
+  it('every mission item of every kind of plan is a valid contract MissionItem', () => {
+    const area = polygon(square(0, 0, 300), square(0, 0, 40).reverse() as [number, number][]);
+    const plans = [
+      plan({ kind: 'coverage', area, altitudeM: 40, spacingM: 30, base: at(-400, -400) }),
+      plan({ kind: 'perimeter', area, offsetM: -10, altitudeM: 40, loops: 2 }),
+      plan({ kind: 'corridor', path: { type: 'LineString', coordinates: [VALLEY.toPosition([0, 0]), VALLEY.toPosition([900, 300])] }, altitudeM: 40, loop: true, loops: 3 }),
+      plan({ kind: 'tour', points: [at(0, 0), at(100, 0)], altitudeM: 40, hoverS: 3 }),
+    ];
+    for (const p of plans) {
+      expect(Value.Check(PlanSchema, p), p.kind).toBe(true);
+      for (const item of [...p.missionItems, ...(p.sorties ?? []).flatMap((s) => s.missionItems)]) expect(Value.Check(MissionItem, item), JSON.stringify(item)).toBe(true);
+    }
+  });
+
+  it('a one-stop tour still has a valid LineString route and a mission', () => {
+    const p = plan({ kind: 'tour', points: [at(50, 50)], altitudeM: 30, hoverS: 20 });
+    expect(Value.Check(PlanSchema, p)).toBe(true);
+    expect(p.missionItems.map((i) => i.command)).toEqual(['NAV_TAKEOFF', 'DO_CHANGE_SPEED', 'NAV_WAYPOINT', 'NAV_RETURN_TO_LAUNCH']);
   });
 
   it('a tour hovers at each stop (NAV_WAYPOINT param1) and counts the hovers in its duration', () => {
@@ -113,6 +135,31 @@ describe('patterns', () => {
     const p = plan({ kind: 'coverage', area, altitudeM: 40, spacingM: 25 }, { airspace: { operatingArea: polygon(square(0, 0, 200)), noFly: [{ id: 'hole', polygon: polygon(square(0, 0, 60)) }] } });
     expect(p.route!.coordinates.length).toBeGreaterThan(10);
     expect(p.warnings).toEqual([]);
+  });
+
+  it('coverage with insetM keeps the whole path that far inside the edges and outside the holes', () => {
+    const area = polygon([[-300, -250], [320, -200], [280, 260], [-260, 300]], square(0, 0, 50).reverse() as [number, number][]);
+    const c = planCoverage({ area, altitudeM: 50, spacingM: 30, insetM: 8 });
+    const rings = area.coordinates.map((r) => VALLEY.ringToXY(r));
+    const path = c.pathXY.map((p) => VALLEY.fromLatLon(c.frame.toLatLon(p)));
+    for (let i = 1; i < path.length; i++) {
+      for (let t = 0; t <= 1; t += 0.05) expect(distanceToRingsM(lerp(path[i - 1]!, path[i]!, t), rings)).toBeGreaterThan(7.5);
+    }
+  });
+
+  it('each part of splitArea can be covered on its own, inside the part', () => {
+    const area = polygon([[-800, -300], [900, -400], [700, 500], [-600, 350]]);
+    for (const part of splitArea(area, 3)) {
+      const p = plan({ kind: 'coverage', area: part.geometry, altitudeM: 50, spacingM: 60 }, { airspace: { operatingArea: part.geometry.type === 'Polygon' ? part.geometry : null } });
+      expect(p.warnings.filter((w) => !/sorties|no base/.test(w))).toEqual([]);
+    }
+  });
+
+  it('a transit from the base goes round a concave operating area', () => {
+    // an L-shaped operating area; the base in one arm, the patrol area in the other
+    const ops = polygon([[-1000, -1000], [1000, -1000], [1000, -600], [-600, -600], [-600, 1000], [-1000, 1000]]);
+    const p = plan({ kind: 'tour', points: [at(-800, 800)], altitudeM: 40, base: at(800, -800) }, { airspace: { operatingArea: ops } });
+    expect(p.route!.coordinates.length).toBeGreaterThan(3);
   });
 
   it('splitArea cuts an area into n parts of equal area', () => {

@@ -5,11 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { coverageGaps, planCoverage, planOverwatch, planTour, plan, PlanningError, routeAround, validateRoute } from '../../server/planning/index.ts';
 import { at, distanceToPathM, polygon, square, VALLEY } from './helpers.ts';
 
+/**
+ * A number in [min, max] to 0.01, uniformly: fc.double is uniform over the bit patterns (so
+ * mostly near 0 in a range that spans 0) and biased towards 0 and the bounds besides, which put
+ * most random bases inside most random zones.
+ */
+const num = (min: number, max: number) => fc.noBias(fc.integer({ min: Math.round(min * 100), max: Math.round(max * 100) })).map((v) => v / 100);
+
 /** A star-shaped polygon: n vertices at random radii round a centre (always simple). */
 const starPolygon = (minR: number, maxR: number) =>
   fc.record({
-    radii: fc.array(fc.double({ min: minR, max: maxR, noNaN: true }), { minLength: 3, maxLength: 9 }),
-    turn: fc.double({ min: 0, max: Math.PI, noNaN: true }),
+    radii: fc.array(num(minR, maxR), { minLength: 3, maxLength: 9 }),
+    turn: num(0, Math.PI),
   }).map(({ radii, turn }) => radii.map((r, i) => {
     const a = turn + (2 * Math.PI * i) / radii.length;
     return [r * Math.cos(a), r * Math.sin(a)] as [number, number];
@@ -20,9 +27,9 @@ describe('coverage', () => {
     fc.assert(
       fc.property(
         starPolygon(150, 500),
-        fc.option(fc.record({ x: fc.double({ min: -40, max: 40, noNaN: true }), y: fc.double({ min: -40, max: 40, noNaN: true }), half: fc.double({ min: 10, max: 60, noNaN: true }) }), { nil: undefined }),
-        fc.double({ min: 15, max: 80, noNaN: true }),
-        fc.option(fc.double({ min: 0, max: 180, noNaN: true }), { nil: undefined }),
+        fc.option(fc.record({ x: num(-40, 40), y: num(-40, 40), half: num(10, 60) }), { nil: undefined }),
+        num(15, 80),
+        fc.option(num(0, 180), { nil: undefined }),
         fc.integer({ min: 1, max: 1_000_000 }),
         (outer, hole, spacingM, angleDeg, seed) => {
           const area = hole ? polygon(outer, square(hole.x, hole.y, hole.half).reverse() as [number, number][]) : polygon(outer);
@@ -41,14 +48,14 @@ describe('coverage', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 40) },
     );
   });
 });
 
 describe('no route enters a no-fly zone', () => {
   const zoneArb = fc.array(
-    fc.record({ x: fc.double({ min: -800, max: 800, noNaN: true }), y: fc.double({ min: -800, max: 800, noNaN: true }), r: fc.double({ min: 20, max: 200, noNaN: true }), circle: fc.boolean() }),
+    fc.record({ x: num(-800, 800), y: num(-800, 800), r: num(20, 200), circle: fc.boolean() }),
     { minLength: 1, maxLength: 5 },
   ).map((zs) => zs.map((z, i) => (z.circle
     ? { id: `z${i}`, circle: { center: at(z.x, z.y), radiusM: z.r } }
@@ -56,7 +63,7 @@ describe('no route enters a no-fly zone', () => {
 
   it('routeAround: any path it returns validates against the zones', () => {
     fc.assert(
-      fc.property(zoneArb, fc.tuple(fc.double({ min: -1000, max: 1000, noNaN: true }), fc.double({ min: -1000, max: 1000, noNaN: true })), fc.tuple(fc.double({ min: -1000, max: 1000, noNaN: true }), fc.double({ min: -1000, max: 1000, noNaN: true })), (zones, a, b) => {
+      fc.property(zoneArb, fc.tuple(num(-1000, 1000), num(-1000, 1000)), fc.tuple(num(-1000, 1000), num(-1000, 1000)), (zones, a, b) => {
         const r = routeAround(at(a[0], a[1]), at(b[0], b[1]), { noFly: zones });
         if (!r.ok) {
           expect(['start-in-no-fly', 'end-in-no-fly', 'no-path']).toContain(r.reason);
@@ -65,15 +72,15 @@ describe('no route enters a no-fly zone', () => {
         const v = validateRoute(r.path.map((p) => ({ ...p, altitudeM: 50 })), { noFly: zones });
         expect(v).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 60) },
     );
   });
 
   it('coverage and tour plans round a random no-fly circle never enter it', () => {
     fc.assert(
       fc.property(
-        fc.record({ x: fc.double({ min: -250, max: 250, noNaN: true }), y: fc.double({ min: -250, max: 250, noNaN: true }), r: fc.double({ min: 20, max: 120, noNaN: true }) }),
-        fc.array(fc.tuple(fc.double({ min: -600, max: 600, noNaN: true }), fc.double({ min: -600, max: 600, noNaN: true })), { minLength: 2, maxLength: 8 }),
+        fc.record({ x: num(-250, 250), y: num(-250, 250), r: num(20, 120) }),
+        fc.array(fc.tuple(num(-600, 600), num(-600, 600)), { minLength: 2, maxLength: 8 }),
         (z, pts) => {
           const airspace = { noFly: [{ id: 'nf', circle: { center: at(z.x, z.y), radiusM: z.r } }] };
           const cov = plan({ kind: 'coverage', area: polygon(square(0, 0, 400)), altitudeM: 40, spacingM: 40, base: at(-450, -450) }, { airspace });
@@ -85,7 +92,7 @@ describe('no route enters a no-fly zone', () => {
           expect(validateRoute(tour.route!.coordinates.map(([lon, lat]) => ({ lat: lat!, lon: lon!, altitudeM: 40 })), airspace)).toEqual([]);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 25) },
     );
   });
 });
@@ -94,12 +101,12 @@ describe('overwatch', () => {
   it('schedules leave no station uncovered and hand over with the margin, for any valid input', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -1500, max: 1500, noNaN: true }), fc.double({ min: -1500, max: 1500, noNaN: true }), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 25 }),
-        fc.array(fc.tuple(fc.double({ min: -2000, max: 2000, noNaN: true }), fc.double({ min: -2000, max: 2000, noNaN: true })), { minLength: 1, maxLength: 3 }),
-        fc.record({ cruiseMps: fc.double({ min: 5, max: 20, noNaN: true }), enduranceS: fc.double({ min: 900, max: 3600, noNaN: true }), swapS: fc.double({ min: 0, max: 900, noNaN: true }) }),
-        fc.double({ min: 0.25, max: 12, noNaN: true }),
+        fc.array(fc.tuple(num(-1500, 1500), num(-1500, 1500), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 25 }),
+        fc.array(fc.tuple(num(-2000, 2000), num(-2000, 2000)), { minLength: 1, maxLength: 3 }),
+        fc.record({ cruiseMps: num(5, 20), enduranceS: num(900, 3600), swapS: num(0, 900) }),
+        num(0.25, 12),
         fc.integer({ min: 0, max: 180 }),
-        fc.double({ min: 30, max: 120, noNaN: true }),
+        num(30, 120),
         (pois, bases, airframe, hours, marginS, altitudeM) => {
           const window = { start: '2026-12-31T18:00:00.000Z', end: new Date(Date.parse('2026-12-31T18:00:00.000Z') + hours * 3600_000).toISOString() };
           let o;
@@ -128,7 +135,7 @@ describe('overwatch', () => {
           expect(o.sortieBatteryPct).toBeLessThanOrEqual(75.01);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 60) },
     );
   });
 });
@@ -137,8 +144,8 @@ describe('tour', () => {
   it('the tour order is never longer than the input order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -3000, max: 3000, noNaN: true }), fc.double({ min: -3000, max: 3000, noNaN: true })), { minLength: 1, maxLength: 40 }),
-        fc.option(fc.tuple(fc.double({ min: -3000, max: 3000, noNaN: true }), fc.double({ min: -3000, max: 3000, noNaN: true })), { nil: undefined }),
+        fc.array(fc.tuple(num(-3000, 3000), num(-3000, 3000)), { minLength: 1, maxLength: 40 }),
+        fc.option(fc.tuple(num(-3000, 3000), num(-3000, 3000)), { nil: undefined }),
         (pts, start) => {
           const t = planTour({ points: pts.map(([x, y]) => at(x, y)), ...(start ? { start: at(start[0], start[1]) } : {}) });
           expect([...t.order].sort((a, b) => a - b)).toEqual(pts.map((_, i) => i));
@@ -146,6 +153,39 @@ describe('tour', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('plan()', () => {
+  it('returns a plan whose route validates, or refuses with a PlanningError, for random requests of every route kind', () => {
+    const xy = fc.tuple(num(-800, 800), num(-800, 800));
+    fc.assert(
+      fc.property(
+        starPolygon(60, 600), fc.constantFrom('coverage', 'perimeter', 'corridor', 'tour'), fc.array(xy, { minLength: 2, maxLength: 6 }),
+        num(-80, 80), fc.boolean(), fc.option(xy, { nil: undefined }),
+        fc.option(fc.record({ x: num(-700, 700), y: num(-700, 700), r: num(10, 150) }), { nil: undefined }),
+        fc.boolean(), fc.boolean(),
+        (outer, kind, pts, offsetM, loop, base, zone, squareZone, withArea) => {
+          const area = polygon(outer);
+          const noFly = zone ? [squareZone ? { id: 'nf', polygon: polygon(square(zone.x, zone.y, zone.r)) } : { id: 'nf', circle: { center: at(zone.x, zone.y), radiusM: zone.r } }] : [];
+          const airspace = zone || withArea ? { noFly, ...(withArea ? { operatingArea: polygon(square(0, 0, 900)) } : {}) } : undefined;
+          const common = { altitudeM: 40, ...(base ? { base: at(base[0], base[1]) } : {}) };
+          const request = kind === 'coverage' ? { kind, area, spacingM: 40, ...common }
+            : kind === 'perimeter' ? { kind, area, offsetM, loops: 2, ...common }
+            : kind === 'corridor' ? { kind, path: { type: 'LineString' as const, coordinates: pts.map((p) => VALLEY.toPosition(p)) }, offsetM, loop, ...common }
+            : { kind, points: pts.map(([x, y]) => at(x, y)), hoverS: 5, ...common };
+          try {
+            const p = plan(request as Parameters<typeof plan>[0], airspace ? { airspace } : {});
+            expect(p.lengthM).toBeGreaterThanOrEqual(0);
+            expect(p.missionItems[0]!.command).toBe('NAV_TAKEOFF');
+            if (airspace) expect(validateRoute(p.route!.coordinates.map(([lon, lat]) => ({ lat: lat!, lon: lon!, altitudeM: 40 })), airspace)).toEqual([]);
+          } catch (e) {
+            if (!(e instanceof PlanningError)) throw e;
+          }
+        },
+      ),
+      { numRuns: Number(process.env.PLAN_FUZZ_RUNS ?? 80) },
     );
   });
 });
