@@ -18,7 +18,7 @@ function fly(items: ReturnType<typeof plan>['missionItems'], home: { lat: number
   const reached: number[] = [];
   let done = false;
   const executor = new MissionExecutor(() => wire, () => ({ frame, homeAmslM: 0 }), {
-    currentChanged: () => {}, reached: (seq) => reached.push(seq), text: () => {}, changeSpeed: () => {}, setYaw: () => {},
+    currentChanged: () => {}, reached: (seq) => reached.push(seq), text: () => {}, changeSpeed: () => {}, setYaw: () => {}, setRoi: () => {},
   });
   executor.start(1);
   const position = { northM: 0, eastM: 0, altitudeM: 0 };
