@@ -11,7 +11,7 @@ import type { AppDeps } from './deps.ts';
 const Step = Type.Object({ state: Type.String(), at: Type.String(), note: Type.Optional(Type.String()) });
 const Advisory = Type.Object({
   id: Type.String(), zoneId: Type.String(), trackId: Type.String(),
-  state: Type.String({ description: 'detected, dispatched, broadcasting, verifying, complied or escalated' }),
+  state: Type.String({ description: 'detected, dispatched, on-scene, broadcasting, verifying, complied or escalated' }),
   droneId: Type.Union([Type.String(), Type.Null()]), lat: Type.Number(), lon: Type.Number(), broadcasts: Type.Integer(), maxBroadcasts: Type.Integer(),
   steps: Type.Array(Step), reason: Type.Optional(Type.String()),
 });

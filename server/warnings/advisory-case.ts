@@ -4,8 +4,8 @@
  * `maxBroadcasts` times, then hands the case to a ground unit. A pure reducer: events in, the new
  * case and the actions to carry out out. Time comes with every event.
  *
- *                 droneAssigned                droneOnScene             broadcastDone
- *   detected ─────────────────▶ dispatched ──────────────▶ on-scene ──▶ broadcasting ─────────▶ verifying
+ *                 droneAssigned                droneOnScene                 broadcastDone
+ *   detected ─────────────────▶ dispatched ──────────────▶ on-scene ─(at once)─▶ broadcasting ─────────▶ verifying
  *     │  ▲ noDrone: stays detected (queued)                   ▲              │ broadcastFailed       │
  *     │  └──────────────── droneLost (drone released) ────────┤              ▼                       │
  *     │                                                       │         escalated ◀── timeout, ──────┤
@@ -81,9 +81,13 @@ export function stepCase(c: AdvisoryCase, e: CaseEvent): { next: AdvisoryCase; a
     case 'droneAssigned':
       if (c.state !== 'detected') return { next: c, actions: [] };
       return { next: enter('dispatched', { droneId: e.droneId }, e.droneId), actions: [{ kind: 'flyTo', droneId: e.droneId, lat: c.lat, lon: c.lon }] };
-    case 'droneOnScene':
+    case 'droneOnScene': {
       if (c.state !== 'dispatched' || !c.droneId) return { next: c, actions: [] };
-      return { next: enter('broadcasting', { broadcasts: 1 }), actions: [{ kind: 'broadcast', droneId: c.droneId, attempt: 1 }] };
+      // on scene, and the first broadcast starts at once: both steps carry the same time
+      const onScene = enter('on-scene');
+      const next: AdvisoryCase = { ...onScene, state: 'broadcasting', broadcasts: 1, steps: [...onScene.steps, { state: 'broadcasting', at: iso(e.atMs) }] };
+      return { next, actions: [{ kind: 'broadcast', droneId: c.droneId, attempt: 1 }] };
+    }
     case 'broadcastDone':
       if (c.state !== 'broadcasting') return { next: c, actions: [] };
       return { next: enter('verifying'), actions: [{ kind: 'startVerifyTimer' }] };

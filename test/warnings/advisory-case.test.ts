@@ -24,7 +24,7 @@ describe('advisory case', () => {
       { kind: 'vehicleLeft', atMs: at(80) },
     ]);
     expect(c.state).toBe('complied');
-    expect(c.steps.map((s) => [s.state, (Date.parse(s.at) - t0) / 1000])).toEqual([['detected', 0], ['dispatched', 1], ['broadcasting', 40], ['verifying', 55], ['complied', 80]]);
+    expect(c.steps.map((s) => [s.state, (Date.parse(s.at) - t0) / 1000])).toEqual([['detected', 0], ['dispatched', 1], ['on-scene', 40], ['broadcasting', 40], ['verifying', 55], ['complied', 80]]);
     expect(actions).toEqual([
       { kind: 'requestDrone' },
       { kind: 'flyTo', droneId: 'E02', lat: 30.5001, lon: 114.4143 },

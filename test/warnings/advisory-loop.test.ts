@@ -70,7 +70,7 @@ describe('parking advisory loop', () => {
 
     await server!.api('POST', '/api/observations', { observations: [{ trackId: '鄂A12345', lat: LANE_CENTER.lat + 60 * M, lon: LANE_CENTER.lon, at: new Date().toISOString(), source: 'cam-east-3' }] });
     const done = await caseWhere((c) => c.id === verifying.id && c.state === 'complied', 'the case closed as complied');
-    expect(done.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'broadcasting', 'verifying', 'complied']);
+    expect(done.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'on-scene', 'broadcasting', 'verifying', 'complied']);
     const droneIndex = sim!.drones.findIndex((d) => d.sysid === (sim!.drones[speakerIndex]!.sysid));
     await waitFor(() => sim!.drones[droneIndex]!.truth().modeName === 'RTL', { what: 'the drone released and sent home' });
     const audit = (await server!.api('GET', `/api/audit?droneId=${done.droneId}`)).body.entries.map((e: any) => [e.operator, e.action]);
@@ -99,6 +99,6 @@ describe('parking advisory loop', () => {
     await carStays('鄂A99999', 200);
     const failed = await caseWhere((c) => c.state === 'escalated', 'escalation after a speaker fault');
     expect(failed.reason).toMatch(/^broadcast failed: /);
-    expect(failed.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'broadcasting', 'escalated']);
+    expect(failed.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'on-scene', 'broadcasting', 'escalated']);
   }, 90_000);
 });

@@ -40,7 +40,7 @@ describe('expo parking scene', () => {
       return c && ['complied', 'escalated'].includes(c.state) ? c : null;
     }, { what: 'the case closed', timeoutMs: 60_000, intervalMs: 250 });
     expect(closed.state).toBe('complied');
-    expect(closed.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'broadcasting', 'verifying', 'complied']);
+    expect(closed.steps.map((s: any) => s.state)).toEqual(['detected', 'dispatched', 'on-scene', 'broadcasting', 'verifying', 'complied']);
     const heardAtS = sim.parking!.world.heardAtS('car-77');
     expect(heardAtS).not.toBeNull();
     expect(sim.parking!.analytics.counters.sendErrors).toBe(0);
