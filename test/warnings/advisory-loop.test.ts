@@ -93,6 +93,20 @@ describe('parking advisory loop', () => {
     expect(escalated.reason).toBe('the vehicle stayed after 2 broadcasts');
   }, 150_000);
 
+  it('queues a second overstay while the only drone is busy, and dispatches it when the first case closes', async () => {
+    await setup(1);
+    await carStays('鄂A11111', 200);
+    await caseWhere((c) => c.trackId === '鄂A11111' && c.state === 'verifying', 'the first case at the car', 30_000);
+    await carStays('鄂A22222', 200, { lat: LANE_CENTER.lat, lon: LANE_CENTER.lon + 10 * M });
+    const queued = await caseWhere((c) => c.trackId === '鄂A22222', 'the second case');
+    expect(queued).toMatchObject({ state: 'detected', droneId: null });
+    // the first car leaves: its case closes, the drone is released and takes the queued case
+    await server!.api('POST', '/api/observations', { observations: [{ trackId: '鄂A11111', lat: LANE_CENTER.lat + 60 * M, lon: LANE_CENTER.lon, at: new Date().toISOString(), source: 'cam-east-3' }] });
+    await caseWhere((c) => c.trackId === '鄂A11111' && c.state === 'complied', 'the first case complied');
+    const second = await caseWhere((c) => c.trackId === '鄂A22222' && c.droneId, 'the queued case dispatched', 30_000);
+    expect(second.steps.map((s: any) => s.state).slice(0, 2)).toEqual(['detected', 'dispatched']);
+  }, 120_000);
+
   it('escalates with the speaker\'s reason when the loudspeaker fails', async () => {
     await setup(1);
     sim!.injectFault(0, { kind: 'speaker-fault', mode: 'amplifier', durationS: 600 });
