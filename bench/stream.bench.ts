@@ -23,7 +23,7 @@
  * Server CPU is process.cpuUsage() of this process (the server alone; fleet and clients are children).
  *
  * BENCH_STREAM_VEHICLES (1000), BENCH_STREAM_CLIENTS (20), BENCH_STREAM_SECONDS (7 per run),
- * BENCH_STREAM_RUNS (3 per case), BENCH_STREAM_CASES ("sim,udp") size it; about 90 s in all on a quiet
+ * BENCH_STREAM_RUNS (3 per case), BENCH_STREAM_CASES ("sim,udp") size it; about 90 s in all expected on a quiet
  * machine (140 s at load average 10: process start-up and discovery slow down).
  */
 import { fork, type ChildProcess } from 'node:child_process';
