@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { OverwatchService } from '../fleet/overwatch-service.ts';
 import type { Authenticate } from '../stream/auth.ts';
 import type { StreamOptions } from '../stream/hub.ts';
 import type { Store } from '../store/store.ts';
@@ -12,6 +13,8 @@ import type { Clock } from '../time/clock.ts';
 export interface AppDeps {
   fleet: Fleet;
   missions: MissionService;
+  /** Overwatch runs (built from the other deps when absent). */
+  overwatch?: OverwatchService;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

@@ -13,7 +13,10 @@ export type DroneEventKind =
   | 'mission-current'
   | 'mission-item-reached'
   | 'command-result'
-  | 'streams-requested';
+  | 'streams-requested'
+  /** Overwatch runs (server/fleet/overwatch-runner.ts): a station became uncovered / covered again. */
+  | 'overwatch-gap-opened'
+  | 'overwatch-gap-closed';
 
 export interface DroneEvent {
   kind: DroneEventKind;
