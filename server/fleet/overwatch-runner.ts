@@ -445,9 +445,10 @@ export class OverwatchRunner {
     this.note('drop-out', { droneId: d.id, stationId: stationId ?? undefined, detail: reason });
     if (sortie) {
       sortie.state = 'cancelled';
-      // the station needs someone unless another of the run's drones already holds it
+      // the station needs someone unless another of the run's drones holds it on a sortie at least as late
+      // (a relief that drops out leaves the incumbent, who will go, with nobody to hand over to)
       const st = this.stations.get(sortie.stationId)!;
-      const heldByOther = [...this.drones.values()].some((x) => x !== d && x.state === 'on-station' && x.stationId === sortie.stationId);
+      const heldByOther = [...this.drones.values()].some((x) => x !== d && x.state === 'on-station' && x.stationId === sortie.stationId && x.sortie!.fromMs >= sortie.fromMs);
       if (!heldByOther && now < Math.min(this.endMs, sortie.toMs)) {
         const replacement: Sortie = {
           ...sortie, n: this.nextSortieN++, slot: null, launchAtMs: now, state: 'pending', droneId: null, replacementFor: d.id, launchedAtMs: null, onStationAtMs: null,
