@@ -84,6 +84,11 @@ export interface RunnerOptions {
   lowBatteryPct?: number;
   /** A drone launches only with at least this much (default 90). */
   minLaunchBatteryPct?: number;
+  /**
+   * The launch sequence (mission upload, arming, start) begins this long before a sortie's
+   * launchAt, so that the drone leaves the ground on time (default 15 s).
+   */
+  launchLeadS?: number;
   /** Airborne within this long after the start command, or it never took off (default 30 s). */
   takeoffTimeoutS?: number;
   /** An on-station drone outside its station this long has left it (default 10 s). */
@@ -190,7 +195,7 @@ export class OverwatchRunner {
   constructor(opts: RunnerOptions) {
     const p = opts.plan;
     this.o = {
-      tickMs: 1000, lowBatteryPct: 25, minLaunchBatteryPct: 90, takeoffTimeoutS: 30, leaveGraceS: 10, altToleranceM: -1,
+      tickMs: 1000, lowBatteryPct: 25, minLaunchBatteryPct: 90, takeoffTimeoutS: 30, launchLeadS: 15, leaveGraceS: 10, altToleranceM: -1,
       extraHoldS: p.handoverMarginS, ...opts,
     } as OverwatchRunner['o'];
     this.planId = p.planId;
@@ -198,7 +203,7 @@ export class OverwatchRunner {
     const plannedStart = Date.parse(p.window.start);
     const firstLaunch = Math.min(...p.schedule.map((e) => Date.parse(e.launchAt)));
     if (opts.startAt === undefined) this.shiftMs = 0;
-    else if (opts.startAt === 'now') this.shiftMs = now - firstLaunch;
+    else if (opts.startAt === 'now') this.shiftMs = now + (opts.launchLeadS ?? 15) * 1000 - firstLaunch;
     else this.shiftMs = Date.parse(opts.startAt) - plannedStart;
     this.startMs = plannedStart + this.shiftMs;
     this.endMs = Date.parse(p.window.end) + this.shiftMs;
@@ -449,7 +454,10 @@ export class OverwatchRunner {
       // (a relief that drops out leaves the incumbent, who will go, with nobody to hand over to)
       const st = this.stations.get(sortie.stationId)!;
       const heldByOther = [...this.drones.values()].some((x) => x !== d && x.state === 'on-station' && x.stationId === sortie.stationId && x.sortie!.fromMs >= sortie.fromMs);
-      if (!heldByOther && now < Math.min(this.endMs, sortie.toMs)) {
+      // a later relief already in the air for this station gets there sooner than a fresh launch
+      const reliefOnItsWay = [...this.drones.values()].find((x) => x !== d && (x.state === 'transit' || x.state === 'launching') && x.stationId === sortie.stationId && x.sortie!.fromMs >= sortie.fromMs);
+      if (reliefOnItsWay && !heldByOther) this.note('relief-on-its-way', { droneId: reliefOnItsWay.id, stationId: sortie.stationId, detail: `no replacement for ${d.id}` });
+      if (!heldByOther && !reliefOnItsWay && now < Math.min(this.endMs, sortie.toMs)) {
         const replacement: Sortie = {
           ...sortie, n: this.nextSortieN++, slot: null, launchAtMs: now, state: 'pending', droneId: null, replacementFor: d.id, launchedAtMs: null, onStationAtMs: null,
         };
@@ -505,7 +513,8 @@ export class OverwatchRunner {
   }
 
   private launches(now: number): void {
-    const due = this.sorties.filter((s) => s.state === 'pending' && s.launchAtMs <= now && s.toMs > now).sort((a, b) => a.launchAtMs - b.launchAtMs || a.fromMs - b.fromMs);
+    const lead = this.o.launchLeadS * 1000;
+    const due = this.sorties.filter((s) => s.state === 'pending' && s.launchAtMs - lead <= now && s.toMs > now).sort((a, b) => a.launchAtMs - b.launchAtMs || a.fromMs - b.fromMs);
     for (const sortie of due) {
       const station = this.stations.get(sortie.stationId)!.station;
       let drone: RunDrone | undefined;
@@ -550,7 +559,7 @@ export class OverwatchRunner {
     d.wasAirborne = false;
     d.sorties++;
     this.setDrone(d, 'launching', now);
-    const late = Math.round((now - sortie.launchAtMs) / 1000);
+    const late = Math.round((now - sortie.launchAtMs) / 1000 + this.o.launchLeadS);
     this.note('launch', { droneId: d.id, stationId: sortie.stationId, detail: `sortie ${sortie.n}${sortie.replacementFor ? ` replacing ${sortie.replacementFor}` : ''}${late > 1 ? `, ${late} s late` : ''}` });
     this.o.actions.launch(d.id, sortie.stationId, this.items.get(sortie.stationId)!).then(() => {
       if (d.sortie !== sortie || d.state !== 'launching') return;
