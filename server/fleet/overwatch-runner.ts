@@ -86,9 +86,11 @@ export interface RunnerOptions {
   minLaunchBatteryPct?: number;
   /**
    * The launch sequence (mission upload, arming, start) begins this long before a sortie's
-   * launchAt, so that the drone leaves the ground on time (default 15 s).
+   * launchAt, so that the drone leaves the ground on time (default 30 s).
    */
   launchLeadS?: number;
+  /** A drone whose launch (upload or start) failed this often is out of the run (default 3). */
+  maxLaunchFailures?: number;
   /** Airborne within this long after the start command, or it never took off (default 30 s). */
   takeoffTimeoutS?: number;
   /** An on-station drone outside its station this long has left it (default 10 s). */
@@ -127,6 +129,9 @@ interface RunDrone {
   sentHome: boolean;
   /** Dropped out for something other than a link loss: not flown again in this run once down. */
   grounded: boolean;
+  /** Seen flying its mission (AUTO) since the launch: only then is an RTL or LAND a drop-out (telemetry may still show the last flight's mode). */
+  missionSeen: boolean;
+  launchFailures: number;
   reason: string | null;
   sorties: number;
 }
@@ -195,7 +200,7 @@ export class OverwatchRunner {
   constructor(opts: RunnerOptions) {
     const p = opts.plan;
     this.o = {
-      tickMs: 1000, lowBatteryPct: 25, minLaunchBatteryPct: 90, takeoffTimeoutS: 30, launchLeadS: 15, leaveGraceS: 10, altToleranceM: -1,
+      tickMs: 1000, lowBatteryPct: 25, minLaunchBatteryPct: 90, takeoffTimeoutS: 30, launchLeadS: 30, maxLaunchFailures: 3, leaveGraceS: 10, altToleranceM: -1,
       extraHoldS: p.handoverMarginS, ...opts,
     } as OverwatchRunner['o'];
     this.planId = p.planId;
@@ -203,7 +208,7 @@ export class OverwatchRunner {
     const plannedStart = Date.parse(p.window.start);
     const firstLaunch = Math.min(...p.schedule.map((e) => Date.parse(e.launchAt)));
     if (opts.startAt === undefined) this.shiftMs = 0;
-    else if (opts.startAt === 'now') this.shiftMs = now + (opts.launchLeadS ?? 15) * 1000 - firstLaunch;
+    else if (opts.startAt === 'now') this.shiftMs = now + (opts.launchLeadS ?? 30) * 1000 - firstLaunch;
     else this.shiftMs = Date.parse(opts.startAt) - plannedStart;
     this.startMs = plannedStart + this.shiftMs;
     this.endMs = Date.parse(p.window.end) + this.shiftMs;
@@ -223,7 +228,7 @@ export class OverwatchRunner {
     }
     opts.droneIds.forEach((id, i) => {
       const st = opts.fleet.state(id);
-      this.drones.set(id, { id, state: st && (!st.landed || st.armed) ? 'busy' : 'idle', sortie: null, stationId: null, readyAtMs: now, sinceMs: now, outsideSinceMs: null, wasAirborne: false, sentHome: false, grounded: false, reason: null, sorties: 0 });
+      this.drones.set(id, { id, state: st && (!st.landed || st.armed) ? 'busy' : 'idle', sortie: null, stationId: null, readyAtMs: now, sinceMs: now, outsideSinceMs: null, wasAirborne: false, sentHome: false, grounded: false, missionSeen: false, launchFailures: 0, reason: null, sorties: 0 });
       this.slotDrone.set(i + 1, id);
     });
   }
@@ -391,12 +396,13 @@ export class OverwatchRunner {
         const station = this.stations.get(d.stationId!)!.station;
         if (!s.connected) return this.drop(d, now, 'link-lost');
         if (s.battery.remainingPct !== null && s.battery.remainingPct < this.o.lowBatteryPct) return this.drop(d, now, 'low-battery');
-        // (on the ground before take-off the mode may still be the last flight's RTL)
-        if (d.wasAirborne && s.mode === 'RTL') return this.drop(d, now, 'unexpected-rtl');
-        if (d.wasAirborne && s.mode === 'LAND') return this.drop(d, now, 'unexpected-landing');
+        if (s.mode === 'AUTO') d.missionSeen = true;
+        // (until the mission is seen running, the mode may still be the last flight's RTL)
+        if (d.missionSeen && s.mode === 'RTL') return this.drop(d, now, 'unexpected-rtl');
+        if (d.missionSeen && s.mode === 'LAND') return this.drop(d, now, 'unexpected-landing');
         if (d.state === 'transit') {
-          if (s.landed && d.wasAirborne) return this.drop(d, now, 'landed');
-          if (s.landed && now - d.sinceMs > this.o.takeoffTimeoutS * 1000) return this.drop(d, now, 'no-takeoff');
+          if (s.landed && d.wasAirborne && d.missionSeen) return this.drop(d, now, 'landed');
+          if ((s.landed || !d.missionSeen) && now - d.sinceMs > this.o.takeoffTimeoutS * 1000) return this.drop(d, now, 'no-takeoff');
           if (this.onStation(d.id, station)) this.arrived(d, now);
           return;
         }
@@ -557,6 +563,7 @@ export class OverwatchRunner {
     d.sentHome = false;
     d.reason = null;
     d.wasAirborne = false;
+    d.missionSeen = false;
     d.sorties++;
     this.setDrone(d, 'launching', now);
     const late = Math.round((now - sortie.launchAtMs) / 1000 + this.o.launchLeadS);
@@ -571,10 +578,15 @@ export class OverwatchRunner {
       this.note('launch-failed', { droneId: d.id, stationId: sortie.stationId, detail: err.message });
       sortie.state = 'pending';
       sortie.droneId = null;
-      sortie.launchAtMs = Math.min(sortie.launchAtMs, this.o.clock.nowMs());
       d.sortie = null;
-      d.reason = 'launch-failed';
-      this.setDrone(d, 'failed', this.o.clock.nowMs());
+      d.stationId = null;
+      d.sorties--;
+      d.launchFailures++;
+      // a transfer can fail on a busy link: the drone may try again; after three failures it is out
+      if (d.launchFailures >= this.o.maxLaunchFailures) {
+        d.reason = 'launch-failed';
+        this.setDrone(d, 'failed', this.o.clock.nowMs());
+      } else this.setDrone(d, 'idle', this.o.clock.nowMs());
       if (this.state === 'running') this.step();
     });
   }

@@ -26,7 +26,7 @@ export interface OverwatchServiceOptions {
   logger: Logger;
 }
 
-export type RunTuning = Pick<RunnerOptions, 'tickMs' | 'launchLeadS' | 'lowBatteryPct' | 'minLaunchBatteryPct' | 'takeoffTimeoutS' | 'leaveGraceS' | 'altToleranceM' | 'extraHoldS'>;
+export type RunTuning = Pick<RunnerOptions, 'tickMs' | 'launchLeadS' | 'maxLaunchFailures' | 'lowBatteryPct' | 'minLaunchBatteryPct' | 'takeoffTimeoutS' | 'leaveGraceS' | 'altToleranceM' | 'extraHoldS'>;
 
 export class OverwatchService {
   private readonly runs = new Map<string, OverwatchRunner>();

@@ -68,12 +68,12 @@ describe('overwatch runner (fake fleet, fake clock)', () => {
     runner.start();
     await runUntil(Date.parse(WINDOW.end) + 5 * 60_000);
 
-    // every sortie's launch sequence began on time (its launchAt less the 15 s lead, to one runner tick), by the slot's drone
+    // every sortie's launch sequence began on time (its launchAt less the 30 s lead, to one runner tick), by the slot's drone
     const launches = world.launches();
     expect(launches).toHaveLength(p.schedule.length);
     const byLaunch = [...p.schedule].sort((a, b) => Date.parse(a.launchAt) - Date.parse(b.launchAt));
     byLaunch.forEach((e, i) => {
-      const l = launches.find((x) => x.stationId === e.stationId && Math.abs(x.atMs - (Date.parse(e.launchAt) - 15_000)) <= 1000);
+      const l = launches.find((x) => x.stationId === e.stationId && Math.abs(x.atMs - (Date.parse(e.launchAt) - 30_000)) <= 1000);
       expect(l, `sortie ${i} (${e.stationId} at ${e.launchAt})`).toBeDefined();
       expect(l!.droneId).toBe(`D${e.drone}`);
     });
@@ -121,7 +121,7 @@ describe('overwatch runner (fake fleet, fake clock)', () => {
     runner.start();
     await runUntil(Date.parse(second.to));
     const launch = world.launches().find((l) => l.droneId === `D${second.drone}`)!;
-    expect(Math.abs(launch.atMs - (Date.parse(second.launchAt) - 15_000))).toBeLessThanOrEqual(1000);
+    expect(Math.abs(launch.atMs - (Date.parse(second.launchAt) - 30_000))).toBeLessThanOrEqual(1000);
     const spare = world.launches().find((l) => l.droneId.startsWith('X'))!;
     expect(spare).toMatchObject({ droneId: 'X2', stationId: 'S1' });
     // at once after the 30 s take-off timeout
