@@ -129,7 +129,7 @@ interface RunDrone {
   sentHome: boolean;
   /** Dropped out for something other than a link loss: not flown again in this run once down. */
   grounded: boolean;
-  /** Seen flying its mission (AUTO) since the launch: only then is an RTL or LAND a drop-out (telemetry may still show the last flight's mode). */
+  /** Seen airborne in a mode other than RTL/LAND since the launch: only then is an RTL or LAND a drop-out (telemetry may still show the last flight's mode). */
   missionSeen: boolean;
   launchFailures: number;
   reason: string | null;
@@ -396,13 +396,13 @@ export class OverwatchRunner {
         const station = this.stations.get(d.stationId!)!.station;
         if (!s.connected) return this.drop(d, now, 'link-lost');
         if (s.battery.remainingPct !== null && s.battery.remainingPct < this.o.lowBatteryPct) return this.drop(d, now, 'low-battery');
-        if (s.mode === 'AUTO') d.missionSeen = true;
-        // (until the mission is seen running, the mode may still be the last flight's RTL)
+        if (!s.landed && s.mode !== 'RTL' && s.mode !== 'LAND') d.missionSeen = true;
+        // (until it is seen flying in another mode, the mode may still be the last flight's RTL)
         if (d.missionSeen && s.mode === 'RTL') return this.drop(d, now, 'unexpected-rtl');
         if (d.missionSeen && s.mode === 'LAND') return this.drop(d, now, 'unexpected-landing');
         if (d.state === 'transit') {
           if (s.landed && d.wasAirborne && d.missionSeen) return this.drop(d, now, 'landed');
-          if ((s.landed || !d.missionSeen) && now - d.sinceMs > this.o.takeoffTimeoutS * 1000) return this.drop(d, now, 'no-takeoff');
+          if (s.landed && now - d.sinceMs > this.o.takeoffTimeoutS * 1000) return this.drop(d, now, 'no-takeoff');
           if (this.onStation(d.id, station)) this.arrived(d, now);
           return;
         }
