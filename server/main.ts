@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type Config, type LinkConfig } from './config.
 import { Fleet } from './fleet/fleet.ts';
 import { HistoryRecorder } from './fleet/history-recorder.ts';
 import { MissionService } from './fleet/missions.ts';
+import { OverwatchService } from './fleet/overwatch-service.ts';
 import type { Link } from './mavlink/links/link.ts';
 import { TcpLink } from './mavlink/links/tcp-link.ts';
 import { UdpLink } from './mavlink/links/udp-link.ts';
@@ -51,6 +52,8 @@ export interface RunningServer {
   tlogs: TlogWriter | null;
   /** Signers of the signed links, by link id. */
   signers: Map<string, LinkSigner>;
+  /** Overwatch runs (a simulation hands it its clock with `useClock`). */
+  overwatch: OverwatchService;
   close(): Promise<void>;
 }
 
@@ -124,10 +127,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   fleet.start();
   const history = new HistoryRecorder({ fleet, store, clock });
   const broadcasts = new BroadcastService({ fleet, store, clock, logger, audibleRangeM: config.speakerRangeM });
+  const missions = new MissionService({ clock });
+  const overwatch = new OverwatchService({ fleet, missions, store, clock, logger });
   const tasks = new TaskBoard();
-  const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, broadcaster: broadcasts, ...config.advisory });
+  const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
   const app = await buildApp({
-    fleet, missions: new MissionService({ clock }), broadcasts, advisories, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
+    fleet, missions, overwatch, broadcasts, advisories, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -149,8 +154,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream,
+    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch,
     async close() {
+      overwatch.close();
       await app.close();
       await fleet.close();
       advisories.close();

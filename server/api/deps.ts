@@ -4,6 +4,7 @@ import type { AdvisoryService } from '../warnings/advisory-service.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { OverwatchService } from '../fleet/overwatch-service.ts';
 import type { Authenticate } from '../stream/auth.ts';
 import type { StreamOptions } from '../stream/hub.ts';
 import type { Store } from '../store/store.ts';
@@ -17,6 +18,8 @@ export interface AppDeps {
   broadcasts: BroadcastService;
   /** The parking-advisory loop (zones, sightings, cases). */
   advisories: AdvisoryService;
+  /** Overwatch runs (built from the other deps when absent). */
+  overwatch?: OverwatchService;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

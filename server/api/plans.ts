@@ -5,6 +5,7 @@ import { withErrors } from '../contracts/common.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { assignPlan, partsOf } from '../fleet/plan-assignment.ts';
+import { OverwatchService } from '../fleet/overwatch-service.ts';
 import { plan as makePlan, PlanRequest, PlanSchema } from '../planning/index.ts';
 import { audited } from './audited.ts';
 import type { AppDeps } from './deps.ts';
@@ -24,6 +25,7 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     if (!p) throw new AppError('PLAN_NOT_FOUND', `no plan ${id}`);
     return p;
   };
+  const overwatch = deps.overwatch ?? new OverwatchService({ fleet: deps.fleet, missions: deps.missions, store: deps.store, clock: deps.clock, logger: deps.logger });
   const view = (p: NonNullable<ReturnType<typeof deps.store.plans.get>>) => ({ ...(p.plan as Static<typeof PlanSchema>), id: p.id, createdAt: p.createdAt, createdBy: p.createdBy, assignments: p.assignments });
 
   return async (app) => {
@@ -106,6 +108,58 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
           };
         }),
       };
+    });
+
+    const RunGap = Type.Object({ from: Type.String(), to: Type.Union([Type.String(), Type.Null()]), durationS: Type.Number() });
+    const RunStatusSchema = Type.Object({
+      planId: Type.String(), state: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('stopped')]),
+      window: Type.Object({ start: Type.String(), end: Type.String() }), shiftS: Type.Number(), now: Type.String(),
+      stations: Type.Array(Type.Object({
+        stationId: Type.String(), holder: Type.Union([Type.String(), Type.Null()]), since: Type.Union([Type.String(), Type.Null()]), covered: Type.Boolean(),
+        nextRelief: Type.Union([Type.Object({ launchAt: Type.String(), from: Type.String(), droneId: Type.Union([Type.String(), Type.Null()]), state: Type.String() }), Type.Null()]),
+        coveredS: Type.Number(), uncoveredS: Type.Number(), gaps: Type.Array(RunGap),
+      })),
+      drones: Type.Array(Type.Object({
+        droneId: Type.String(), state: Type.String(), stationId: Type.Union([Type.String(), Type.Null()]), sorties: Type.Integer(),
+        batteryPct: Type.Union([Type.Number(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
+      })),
+      sorties: Type.Object({ total: Type.Integer(), done: Type.Integer(), pending: Type.Integer(), replacements: Type.Integer() }),
+      log: Type.Array(Type.Object({ at: Type.String(), kind: Type.String(), droneId: Type.Optional(Type.String()), stationId: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) })),
+    });
+
+    app.post('/api/plans/:id/run', {
+      config: { role: 'operator', rateLimit: commandRateLimit(deps) },
+      schema: {
+        summary: 'Fly an overwatch plan\'s relief schedule with these drones (slot k of the schedule starts as droneIds[k-1]; the rest are spares)',
+        description: 'Launches each relief at its launchAt, hands over once the relief is on station, sends returning drones home, and replaces a drone that drops out (link lost, low battery, RTL or landing it was not told to do) with the nearest ready spare. `startAt` shifts the event window: an ISO time for the window start, or "now" to make the first launch now (demos). Every action sent to a drone is audited as operator `overwatch-runner`.',
+        tags: ['planning'], params: PlanId,
+        body: Type.Object({
+          droneIds: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 200, uniqueItems: true }),
+          startAt: Type.Optional(Type.String({ maxLength: 40, description: 'ISO time of the window start, or "now" (first launch now)' })),
+        }, { additionalProperties: false }),
+        response: withErrors({ 201: RunStatusSchema }, 400, 404, 409),
+      },
+    }, async (req, reply) => {
+      const p = stored(req.params.id);
+      const status = await audited(deps, req, null, 'plan:run', { planId: p.id, droneIds: req.body.droneIds, startAt: req.body.startAt ?? null },
+        async () => overwatch.start(p.id, req.body.droneIds, req.body.startAt !== undefined ? { startAt: req.body.startAt } : {}));
+      return reply.status(201).send(status);
+    });
+
+    app.get('/api/plans/:id/run', {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'The overwatch run of a plan: per station who holds it and since when, the next relief, covered and uncovered seconds (measured from telemetry)',
+        tags: ['planning'], params: PlanId, response: withErrors({ 200: RunStatusSchema }, 404),
+      },
+    }, async (req) => overwatch.status(stored(req.params.id).id));
+
+    app.delete('/api/plans/:id/run', {
+      config: { role: 'operator', rateLimit: commandRateLimit(deps) },
+      schema: { summary: 'Stop the overwatch run: its flying drones are sent home (RTL)', tags: ['planning'], params: PlanId, response: withErrors({ 200: RunStatusSchema }, 404) },
+    }, async (req) => {
+      const p = stored(req.params.id);
+      return audited(deps, req, null, 'plan:run-stop', { planId: p.id }, async () => overwatch.stop(p.id));
     });
   };
 }

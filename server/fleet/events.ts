@@ -17,7 +17,10 @@ export type DroneEventKind =
   /** A parking-advisory case changed state (server/warnings). */
   | 'advisory'
   /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
-  | 'broadcast';
+  | 'broadcast'
+  /** Overwatch runs (server/fleet/overwatch-runner.ts): a station became uncovered / covered again. */
+  | 'overwatch-gap-opened'
+  | 'overwatch-gap-closed';
 
 export interface DroneEvent {
   kind: DroneEventKind;

@@ -47,6 +47,8 @@ export interface AdvisoryOptions {
   /** A vehicle not seen for this long has gone (default 10 min). */
   forgetAfterS?: number;
   profile?: DispatchProfile;
+  /** Drones taken by other work the task board does not hold (e.g. a running overwatch): never dispatched. */
+  busyElsewhere?: (droneId: string) => boolean;
 }
 
 export const ADVISORY_OPERATOR = 'advisory-loop';
@@ -65,10 +67,10 @@ export class AdvisoryService {
   /** Drones that just failed a case (refused a command, lost their link) rest this long before the next one. */
   private readonly coolingUntilMs = new Map<string, number>();
   private readonly timers: TimerHandle[] = [];
-  private readonly o: Required<Omit<AdvisoryOptions, 'profile'>> & { profile: DispatchProfile };
+  private readonly o: Required<Omit<AdvisoryOptions, 'profile' | 'busyElsewhere'>> & { profile: DispatchProfile; busyElsewhere: (droneId: string) => boolean };
 
   constructor(opts: AdvisoryOptions) {
-    this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, ...opts };
+    this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, busyElsewhere: () => false, ...opts };
     this.dwell = new DwellTracker(this.zones());
     for (const c of opts.store.advisories.list({ limit: 1000 })) if (!FINAL_STATES.has(c.state)) this.open.set(c.id, c);
     opts.fleet.onChange((session) => this.checkOnScene(session));
@@ -173,7 +175,7 @@ export class AdvisoryService {
     const c = this.open.get(id);
     if (!c || c.state !== 'detected') return;
     const cooling = (d: string) => (this.coolingUntilMs.get(d) ?? 0) > this.now();
-    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, (d) => this.o.tasks.busy(d) || cooling(d), this.o.profile);
+    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, (d) => this.o.tasks.busy(d) || this.o.busyElsewhere(d) || cooling(d), this.o.profile);
     for (const cand of candidates) {
       if (!this.o.tasks.claim(cand.droneId, { kind: 'advisory', id, sinceMs: this.now() })) continue;
       this.o.logger.info({ advisory: id, droneId: cand.droneId, etaS: cand.etaS }, 'advisory: drone dispatched');
