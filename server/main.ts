@@ -156,10 +156,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   return {
     url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch,
     async close() {
+      advisories.close();
       overwatch.close();
       await app.close();
       await fleet.close();
-      advisories.close();
       broadcasts.close();
       history.close();
       store.close();

@@ -66,6 +66,8 @@ export class AdvisoryService {
   private readonly verifyTimers = new Map<string, TimerHandle>();
   /** Drones that just failed a case (refused a command, lost their link) rest this long before the next one. */
   private readonly coolingUntilMs = new Map<string, number>();
+  /** After close, work still in flight (a broadcast, a flight) ends without touching the store. */
+  private closed = false;
   private readonly timers: TimerHandle[] = [];
   private readonly o: Required<Omit<AdvisoryOptions, 'profile' | 'busyElsewhere'>> & { profile: DispatchProfile; busyElsewhere: (droneId: string) => boolean };
 
@@ -84,6 +86,7 @@ export class AdvisoryService {
   }
 
   close(): void {
+    this.closed = true;
     for (const t of this.timers) t.cancel();
     for (const t of this.verifyTimers.values()) t.cancel();
   }
@@ -132,6 +135,7 @@ export class AdvisoryService {
   }
 
   private apply(id: string, event: CaseEvent): void {
+    if (this.closed) return;
     const c = this.open.get(id);
     if (!c) return;
     const { next, actions } = stepCase(c, event);
@@ -194,10 +198,10 @@ export class AdvisoryService {
     const auditId = this.o.store.audit.begin({ at: new Date(this.now()).toISOString(), operator: ADVISORY_OPERATOR, droneId, action, request });
     try {
       await fn(session);
-      this.o.store.audit.finish(auditId, { ok: true });
+      if (!this.closed) this.o.store.audit.finish(auditId, { ok: true });
     } catch (err) {
       const e = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: (err as Error).message };
-      this.o.store.audit.finish(auditId, { ok: false, ...e });
+      if (!this.closed) this.o.store.audit.finish(auditId, { ok: false, ...e });
       throw err;
     }
   }
