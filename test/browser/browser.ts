@@ -27,6 +27,8 @@ export interface Browser {
   requests: string[];
   /** Console errors and uncaught page errors. */
   errors: string[];
+  /** Where screenshots go (test-artifacts/). */
+  artifacts: string;
   screenshot(name: string): Promise<Buffer>;
   close(): Promise<void>;
 }
@@ -40,13 +42,15 @@ export async function openBrowser(opts: { locale?: string } = {}): Promise<Brows
   const requests: string[] = [];
   const errors: string[] = [];
   context.on('request', (req) => { requests.push(req.url()); });
+  const seen = new WeakSet<Page>();
+  const watch = (p: Page) => { if (seen.has(p)) return; seen.add(p); p.on('websocket', (ws) => { requests.push(ws.url()); }); p.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); }); };
+  context.on('page', watch);
   context.on('weberror', (err) => { errors.push(String(err.error())); });
   const page = context.pages()[0] ?? await context.newPage();
-  page.on('websocket', (ws) => { requests.push(ws.url()); });
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  watch(page);
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
-    context, page, requests, errors,
+    context, page, requests, errors, artifacts: ARTIFACTS,
     screenshot: (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }),
     async close() {
       await context.close();

@@ -3,13 +3,11 @@
  * URL, nothing leaves 127.0.0.1, the drones are drawn where the simulator puts them, and a take-off
  * sent from the UI (after its confirmation) makes the simulated drone climb and its state change.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { ARTIFACTS, closestColor, hex, offHost, openBrowser, requireChromium, type Browser } from './browser.ts';
+import { closestColor, hex, offHost, openBrowser, requireChromium, type Browser } from './browser.ts';
 
 // the console's colours by state (console/src/map/colors.ts)
 const GROUND = hex('#1e63d6');
@@ -110,7 +108,5 @@ describe('console: map and commands in Chromium', () => {
     const stats = await page.evaluate(() => window.__eagle!.stats);
     expect(stats.mapUpdates).toBeGreaterThan(5);
     expect(offHost(browser.requests)).toEqual([]);
-    mkdirSync(join(ARTIFACTS, '..', 'docs', 'screenshots'), { recursive: true });
-    if (process.env.EAGLE_UPDATE_SCREENSHOTS) copyFileSync(join(ARTIFACTS, 'console-flying-zh.png'), join(ARTIFACTS, '..', 'docs', 'screenshots', 'console-zh.png'));
   }, 45_000);
 });

@@ -16,5 +16,5 @@ export function legend(library: 'maplibre' | 'mapbox'): HTMLElement {
       swatch('#ffd54a', t('legend.stop')),
       swatch('rgba(214,40,40,0.4)', t('legend.nofly')),
       swatch('rgba(224,176,0,0.4)', t('legend.zone'))),
-    h('small', {}, library === 'mapbox' ? t('map.mapbox') : `${t('map.offline')} · ${t('map.approx')}`));
+    h('small', {}, library === 'mapbox' ? t('map.mapbox') : t('map.offline', { approx: t('map.approx') })));
 }
