@@ -23,8 +23,14 @@ beforeAll(async () => {
   sim = await startSimFleet({ drones: 2, link: server.mavlink, speedup: 3, positionSettleMs: 600_000, seed: 4 });
   const drones = await waitFor(async () => { const r = await server.api('GET', '/api/drones'); return r.body.drones.length === 2 && r.body.drones.every((d: any) => d.position) ? r.body.drones : null; }, { what: 'two drones', timeoutMs: 10_000 });
   ids = sim.drones.map((s) => drones.find((d: any) => d.sysid === s.sysid).id);
+  // a no-fly zone west of the base and a temporary stopping zone by the avenue, for the map layers
+  const square = (lat: number, lon: number, dLat: number, dLon: number) => ({ type: 'Polygon', coordinates: [[[lon - dLon, lat - dLat], [lon + dLon, lat - dLat], [lon + dLon, lat + dLat], [lon - dLon, lat + dLat], [lon - dLon, lat - dLat]]] });
+  expect((await server.api('POST', '/api/geofences', { name: '禁飞区（测试）', kind: 'no-fly', geometry: square(NO_FLY.lat, NO_FLY.lon, 0.0003, 0.0003) })).status).toBe(201);
+  expect((await server.api('POST', '/api/zones', { name: '临时停车区（测试）', kind: 'temporary-stop', geometry: square(30.4993, 114.41325, 0.0003, 0.00005), maxDwellS: 120 })).status).toBe(201);
   browser = await openBrowser();
 }, 30_000);
+
+const NO_FLY = { lat: 30.4990, lon: 114.4100 };
 
 afterAll(async () => {
   await browser?.close();
@@ -70,6 +76,10 @@ describe('console: languages and roles in Chromium', () => {
     const { page } = browser;
     await page.goto(`${server.url}/?token=${TEST_ADMIN_TOKEN}&lang=zh-CN`);
     await page.waitForFunction(() => window.__eagle?.ready === true && window.__eagle.store.drones.size === 2, null, { timeout: 20_000 });
+    await page.waitForFunction(([lon, lat]) => {
+      const m = window.__eagle!.map!;
+      return m.featuresAt(m.project(lon!, lat!), ['geofences-fill']).some((f) => f.kind === 'no-fly');
+    }, [NO_FLY.lon, NO_FLY.lat], { timeout: 10_000 });
     await page.locator(`[data-test=fleet] tr[data-drone="${ids[0]}"]`).click();
     await page.locator('[data-test=altitude]').fill('25');
     await page.locator('[data-command=takeoff]').click();

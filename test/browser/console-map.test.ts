@@ -109,4 +109,30 @@ describe('console: map and commands in Chromium', () => {
     expect(stats.mapUpdates).toBeGreaterThan(5);
     expect(offHost(browser.requests)).toEqual([]);
   }, 45_000);
+
+  it('flies to a point clicked on the map, then returns home, each after a confirmation', async () => {
+    const { page } = browser;
+    const target = sim.drones[0]!;
+    const id = (await serverDrones()).find((d) => d.sysid === target.sysid).id as string;
+    const start = target.truth();
+    const goal = { lat: start.lat + 60 / 111_320, lon: start.lon };
+    await page.locator('[data-command=goto]').click();
+    await page.locator('[data-command=goto-cancel]').waitFor();
+    const at = await drawnAt(goal.lon, goal.lat);
+    await page.mouse.click(at.x, at.y);
+    const question = page.locator('[data-test=confirm-message]');
+    await question.waitFor();
+    expect(await question.textContent()).toContain(id);
+    await page.locator('[data-test=confirm-ok]').click();
+    await page.locator('[data-test=command-result].accepted').waitFor({ timeout: 15_000 });
+    const distance = () => Math.hypot((target.truth().lat - goal.lat) * 111_320, (target.truth().lon - goal.lon) * 111_320 * Math.cos((goal.lat * Math.PI) / 180));
+    await waitFor(() => distance() < 4, { what: 'the simulated drone reaches the clicked point (±1 px of the map)', timeoutMs: 25_000, intervalMs: 100 });
+
+    await page.locator('[data-command=rtl]').click();
+    await page.locator('[data-test=confirm-ok]').click();
+    await page.locator(`[data-test=fleet] tr[data-drone="${id}"][data-state=returning]`).waitFor({ timeout: 10_000 });
+    await browser.screenshot('console-returning-zh');
+    expect(offHost(browser.requests)).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  }, 45_000);
 });
