@@ -144,6 +144,7 @@ export class DronePanel {
     try {
       await this.host.api.post(`/api/drones/${encodeURIComponent(drone.id)}/commands`, cmd);
       this.result = { kind: 'accepted', cmd: cmd.type };
+      if (cmd.type !== 'goto') this.host.showTarget(null); // the drone no longer heads for the marked point
       return true;
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err));
