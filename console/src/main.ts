@@ -28,7 +28,7 @@ const LIST_INTERVAL_MS = 250;
 export interface ConsoleDebug {
   store: ConsoleStore;
   map: MapAdapter | null;
-  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number };
+  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number };
   ready: boolean;
 }
 declare global { interface Window { __eagle?: ConsoleDebug } }
@@ -66,7 +66,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const api = new ApiClient(token);
   const store = new ConsoleStore();
   store.me = me;
-  const debug: ConsoleDebug = { store, map: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0 }, ready: false };
+  const debug: ConsoleDebug = { store, map: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0 }, ready: false };
   window.__eagle = debug;
 
   let map: MapAdapter | null = null;
@@ -147,11 +147,14 @@ async function startConsole(token: string, me: Me): Promise<void> {
       const s = debug.stats;
       s.mapUpdates++; s.lastMapUpdateMs = ms; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
     }
+    const p0 = performance.now();
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();
     if (dirty.has('selection')) { drone.render(); fleet.render(); lastList = now; listPending = false; }
     else if (dirty.has('drones')) { drone.renderTelemetry(); listPending = true; }
     if (listPending && now - lastList >= LIST_INTERVAL_MS) { fleet.render(); lastList = now; listPending = false; }
+    const panelMs = performance.now() - p0;
+    debug.stats.frames++; debug.stats.totalPanelMs += panelMs; debug.stats.maxPanelMs = Math.max(debug.stats.maxPanelMs, panelMs);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);

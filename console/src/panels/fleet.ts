@@ -3,7 +3,7 @@
  * Rows are kept per drone and only their changed cells are rewritten (stable to click, cheap to update).
  */
 import type { Drone } from '../api/types.ts';
-import { t } from '../i18n/index.ts';
+import { currentLang, t } from '../i18n/index.ts';
 import { STATE_COLORS } from '../map/colors.ts';
 import { droneState, type ConsoleStore } from '../state/store.ts';
 import { h, raw } from './dom.ts';
@@ -19,6 +19,10 @@ export class FleetPanel {
   private readonly body = h('tbody', {});
   private readonly rows = new Map<string, Row>();
   private order = '';
+  private sorted: string[] = [];
+  private membership = -1;
+  private shownCount = -1;
+  private lang = '';
 
   constructor(private readonly store: ConsoleStore, private readonly onPick: (d: Drone) => void) {
     this.el.append(this.title, this.empty, h('table', {}, this.head, this.body));
@@ -28,21 +32,30 @@ export class FleetPanel {
   renderAll(): void {
     this.head.replaceChildren(h('tr', {}, h('th', {}, t('fleet.col.drone')), h('th', {}, t('fleet.col.state')), h('th', {}, t('fleet.col.battery')), h('th', {}, t('fleet.col.link')), h('th', {}, t('fleet.col.mode'))));
     for (const row of this.rows.values()) row.key = '';
+    this.shownCount = -1;
     this.render();
   }
 
   render(): void {
-    const drones = [...this.store.drones.values()].sort((a, b) => a.callsign.localeCompare(b.callsign, 'en', { numeric: true }));
-    this.title.replaceChildren(t('fleet.title'), ' ', h('span', { class: 'muted' }, t('fleet.count', { n: drones.length })));
-    this.empty.hidden = drones.length > 0;
-    this.empty.textContent = t('fleet.empty');
+    if (this.membership !== this.store.membership || this.sorted.length !== this.store.drones.size) {
+      this.membership = this.store.membership;
+      this.sorted = [...this.store.drones.values()].sort((a, b) => a.callsign.localeCompare(b.callsign, 'en', { numeric: true })).map((d) => d.id);
+    }
+    const n = this.sorted.length;
+    if (n !== this.shownCount || this.lang !== currentLang()) {
+      this.shownCount = n;
+      this.lang = currentLang();
+      this.title.replaceChildren(t('fleet.title'), ' ', h('span', { class: 'muted' }, t('fleet.count', { n })));
+      this.empty.hidden = n > 0;
+      this.empty.textContent = t('fleet.empty');
+    }
     if (!this.head.firstChild) this.renderAll();
     for (const id of [...this.rows.keys()]) if (!this.store.drones.has(id)) { this.rows.get(id)!.tr.remove(); this.rows.delete(id); }
-    for (const d of drones) this.update(d);
-    const order = drones.map((d) => d.id).join('\n');
+    for (const id of this.sorted) { const d = this.store.drones.get(id); if (d) this.update(d); }
+    const order = this.sorted.join('\n');
     if (order !== this.order) {
       this.order = order;
-      this.body.replaceChildren(...drones.map((d) => this.rows.get(d.id)!.tr));
+      this.body.replaceChildren(...this.sorted.flatMap((id) => { const r = this.rows.get(id); return r ? [r.tr] : []; }));
     }
   }
 
@@ -60,12 +73,15 @@ export class FleetPanel {
       this.rows.set(d.id, row);
     }
     const state = droneState(d);
-    const cells = [stateLabel(state), batteryText(d), linkText(d), modeText(d.mode)] as const;
-    const key = `${state}|${cells.join('|')}|${d.connected}|${d.id === this.store.selectedId}`;
+    const pct = d.battery?.remainingPct;
+    const selected = d.id === this.store.selectedId;
+    // a cheap key of what the row shows; the texts are only built when it changed
+    const key = `${state}|${pct == null ? '' : Math.round(pct)}|${d.connected}|${Math.round(d.link?.packetLossPct ?? 0)}|${d.mode}|${selected}`;
     if (key === row.key) return;
     row.key = key;
+    const cells = [stateLabel(state), batteryText(d), linkText(d), modeText(d.mode)] as const;
     row.tr.dataset.state = state;
-    row.tr.classList.toggle('selected', d.id === this.store.selectedId);
+    row.tr.classList.toggle('selected', selected);
     row.state.textContent = cells[0];
     row.state.style.setProperty('--c', STATE_COLORS[state]);
     row.battery.textContent = cells[1];

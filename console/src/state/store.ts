@@ -52,12 +52,15 @@ export class ConsoleStore {
   private dirty = new Set<Topic>();
   /** Messages applied, for the tests and the status line. */
   messages = 0;
+  /** Bumped when drones are added or removed (lists re-sort only then). */
+  membership = 0;
 
   apply(msg: StreamMessage): void {
     this.messages++;
     switch (msg.type) {
       case 'snapshot': {
         this.drones.clear();
+        this.membership++;
         for (const d of msg.drones) { this.drones.set(d.id, d); this.extendTrail(d); }
         for (const id of [...this.trails.keys()]) if (!this.drones.has(id)) this.trails.delete(id);
         this.mark('drones');
@@ -66,6 +69,7 @@ export class ConsoleStore {
       case 'telemetry': {
         for (const delta of msg.drones) {
           const prev = this.drones.get(delta.id);
+          if (!prev) this.membership++;
           const next = (prev ? { ...prev, ...delta } : delta) as Drone;
           this.drones.set(delta.id, next);
           if (delta.position) this.extendTrail(next);
