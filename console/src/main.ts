@@ -18,7 +18,7 @@ import { batteryText } from './panels/format.ts';
 import { legend } from './panels/legend.ts';
 import { showLogin, type LoginProblem } from './panels/login.ts';
 import { TopBar } from './panels/topbar.ts';
-import { ConsoleStore, droneState } from './state/store.ts';
+import { ConsoleStore, droneState, type AdvisoryMark } from './state/store.ts';
 import './styles.css';
 
 const TOKEN_KEY = 'eagle-token';
@@ -134,6 +134,14 @@ async function startConsole(token: string, me: Me): Promise<void> {
     tooltip.style.transform = `translate(${point.x + 14}px, ${point.y + 14}px)`;
   });
   void loadAirspace(api, map);
+  const loadAdvisories = async () => {
+    try {
+      const { advisories } = await api.get<{ advisories: AdvisoryMark[] }>('/api/advisories?limit=500');
+      store.setAdvisories(advisories.map((a) => ({ id: a.id, state: a.state, lat: a.lat, lon: a.lon, droneId: a.droneId })));
+    } catch { /* shown again at the next change */ }
+  };
+  void loadAdvisories();
+  let advisoriesLoading = false;
   store.mark('drones');
 
   let lastList = 0;
@@ -148,6 +156,8 @@ async function startConsole(token: string, me: Me): Promise<void> {
       s.mapUpdates++; s.lastMapUpdateMs = ms; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
     }
     const p0 = performance.now();
+    if (dirty.has('advisories')) map!.setData('advisories', advisoryFeatures(store));
+    if (store.advisoriesStale && !advisoriesLoading) { advisoriesLoading = true; store.advisoriesStale = false; void loadAdvisories().finally(() => { advisoriesLoading = false; }); }
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();
     if (dirty.has('selection')) { drone.render(); fleet.render(); lastList = now; listPending = false; }
@@ -177,6 +187,11 @@ function pushMapData(map: MapAdapter, store: ConsoleStore, target: { lat: number
   const sel = store.selected();
   map.setData('selected', { type: 'FeatureCollection', features: sel?.position ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [sel.position.lon, sel.position.lat] } }] : [] });
   map.setData('target', { type: 'FeatureCollection', features: target ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [target.lon, target.lat] } }] : [] });
+}
+
+function advisoryFeatures(store: ConsoleStore): FeatureCollection {
+  return { type: 'FeatureCollection', features: [...store.advisories.values()].map((a) => ({
+    type: 'Feature', properties: { id: a.id, state: a.state }, geometry: { type: 'Point', coordinates: [a.lon, a.lat] } })) };
 }
 
 const circle = (c: { lat: number; lon: number }, radiusM: number): Array<[number, number]> => {

@@ -30,7 +30,8 @@ beforeAll(async () => {
   browser = await openBrowser();
 }, 30_000);
 
-const NO_FLY = { lat: 30.4990, lon: 114.4100 };
+const NO_FLY = { lat: 30.4996, lon: 114.4108 };
+const CAR = { lat: 30.4993, lon: 114.41325 };
 
 afterAll(async () => {
   await browser?.close();
@@ -95,6 +96,17 @@ describe('console: languages and roles in Chromium', () => {
     expect(text).toContain(`服务器信息：${direct.body.error.message}`);
     expect(text).toContain(`原因：${direct.body.error.details.reason}`);
     expect(sim.drones[0]!.truth().armed).toBe(false);
+
+    // a car overstays in the stopping zone: the advisory case appears on the map where it was seen
+    const now = Date.now();
+    const seen = (agoS: number) => ({ trackId: '鄂A·12345', lat: CAR.lat, lon: CAR.lon, at: new Date(now - agoS * 1000).toISOString(), source: 'cam-1' });
+    const obs = await server.api('POST', '/api/observations', { observations: [seen(400), seen(200), seen(1)] });
+    expect(obs.status).toBe(202);
+    expect(obs.body.opened.length).toBe(1);
+    await page.waitForFunction(([lon, lat]) => {
+      const m = window.__eagle!.map!;
+      return m.featuresAt(m.project(lon!, lat!), ['advisories'], 3).length > 0;
+    }, [CAR.lon, CAR.lat], { timeout: 10_000 });
 
     sim.injectFault(1, { kind: 'link-drop', durationS: 120 });
     await page.locator(`[data-test=fleet] tr[data-drone="${ids[1]}"][data-state=lost]`).waitFor({ timeout: 15_000 });

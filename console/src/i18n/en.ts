@@ -150,10 +150,12 @@ export const en: Record<MessageKey, string> = {
   'advstate.complied': 'complied',
   'advstate.escalated': 'escalated',
   'advstate.released': 'closed',
+  'advstate.verifying': 'verifying',
   'bcstate.queued': 'queued',
   'bcstate.playing': 'playing',
   'bcstate.done': 'done',
   'bcstate.failed': 'failed',
+  'bcstate.stopped': 'stopped',
   'map.legend': 'Legend',
   'map.approx': 'approximate shapes of Optics Valley, not survey data',
   'map.offline': 'Offline basemap: {approx}',
@@ -164,4 +166,5 @@ export const en: Record<MessageKey, string> = {
   'legend.stop': 'Temporary stopping lanes',
   'legend.nofly': 'No-fly zone',
   'legend.zone': 'Parking zone',
+  'legend.advisory': 'Parking case',
 };

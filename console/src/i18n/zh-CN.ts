@@ -148,10 +148,12 @@ export const zhCN = {
   'advstate.complied': '已驶离',
   'advstate.escalated': '已上报',
   'advstate.released': '已结束',
+  'advstate.verifying': '核查中',
   'bcstate.queued': '排队',
   'bcstate.playing': '播放中',
   'bcstate.done': '完成',
   'bcstate.failed': '失败',
+  'bcstate.stopped': '已停止',
   'map.legend': '图例',
   'map.approx': '光谷示意图形（近似），非真实测绘数据',
   'map.offline': '离线底图：{approx}',
@@ -162,6 +164,7 @@ export const zhCN = {
   'legend.stop': '临时停车道',
   'legend.nofly': '禁飞区',
   'legend.zone': '停车管理区',
+  'legend.advisory': '违停劝离案件',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -2,7 +2,7 @@
 import type { DroneState } from '../state/store.ts';
 import { STATE_COLORS } from './colors.ts';
 
-export const OVERLAY_SOURCES = ['geofences', 'zones', 'trails', 'selected', 'target', 'drones'] as const;
+export const OVERLAY_SOURCES = ['geofences', 'zones', 'advisories', 'trails', 'selected', 'target', 'drones'] as const;
 export type OverlaySource = (typeof OVERLAY_SOURCES)[number];
 
 export const DRONE_LAYER = 'drones';
@@ -50,6 +50,10 @@ export function addOverlay(map: OverlayMap): void {
   map.addLayer({ id: 'geofences-line', type: 'line', source: 'geofences', paint: { 'line-color': ['match', ['get', 'kind'], 'no-fly', '#d62828', '#1e63d6'], 'line-width': 2, 'line-dasharray': [2, 1] } });
   map.addLayer({ id: 'zones-fill', type: 'fill', source: 'zones', paint: { 'fill-color': ['match', ['get', 'kind'], 'fire-lane', '#d62828', 'no-parking', '#f08c00', '#e0b000'], 'fill-opacity': 0.25 } });
   map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#a07800', 'line-width': 1.5 } });
+  // advisory cases: open ones magenta, closed ones (complied, escalated) faded
+  map.addLayer({ id: 'advisories', type: 'circle', source: 'advisories', paint: {
+    'circle-radius': 7, 'circle-color': ['match', ['get', 'state'], 'complied', '#12a150', 'escalated', '#7b1fa2', '#c2185b'],
+    'circle-opacity': ['match', ['get', 'state'], ['complied', 'escalated'], 0.45, 0.95], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
   map.addLayer({ id: 'trails', type: 'line', source: 'trails', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': stateMatch('state', STATE_COLORS), 'line-width': 2, 'line-opacity': 0.6 } });
   map.addLayer({ id: 'target', type: 'circle', source: 'target', paint: { 'circle-radius': 7, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#111111', 'circle-stroke-width': 2 } });
   map.addLayer({ id: 'selected', type: 'circle', source: 'selected', paint: { 'circle-radius': 17, 'circle-color': 'rgba(255, 200, 0, 0.25)', 'circle-stroke-color': '#ffb300', 'circle-stroke-width': 3 } });

@@ -15,6 +15,7 @@ export function legend(library: 'maplibre' | 'mapbox'): HTMLElement {
       swatch('#d9c2ea', t('legend.venue')),
       swatch('#ffd54a', t('legend.stop')),
       swatch('rgba(214,40,40,0.4)', t('legend.nofly')),
-      swatch('rgba(224,176,0,0.4)', t('legend.zone'))),
+      swatch('rgba(224,176,0,0.4)', t('legend.zone')),
+      swatch('#c2185b', t('legend.advisory'), true)),
     h('small', {}, library === 'mapbox' ? t('map.mapbox') : t('map.offline', { approx: t('map.approx') })));
 }

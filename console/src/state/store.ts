@@ -39,11 +39,17 @@ export function isUrgent(ev: FleetEvent): boolean {
   return false;
 }
 
-export type Topic = 'drones' | 'selection' | 'events' | 'status' | 'airspace';
+export type Topic = 'drones' | 'selection' | 'events' | 'status' | 'airspace' | 'advisories';
+
+/** A parking advisory case as the map shows it (GET /api/advisories, then `advisory` events). */
+export interface AdvisoryMark { id: string; state: string; lat: number; lon: number; droneId: string | null }
 
 export class ConsoleStore {
   readonly drones = new Map<string, Drone>();
   readonly trails = new Map<string, Array<[number, number]>>();
+  readonly advisories = new Map<string, AdvisoryMark>();
+  /** An advisory event named a case we do not have: the list needs loading again. */
+  advisoriesStale = false;
   selectedId: string | null = null;
   me: Me | null = null;
   status: StreamStatus = { state: 'connecting' };
@@ -86,9 +92,21 @@ export class ConsoleStore {
   }
 
   addEvent(event: FleetEvent): void {
+    if (event.kind === 'advisory' && typeof event.advisoryId === 'string') {
+      const known = this.advisories.get(event.advisoryId);
+      if (known) { known.state = String(event.state); known.droneId = typeof event.droneId === 'string' ? event.droneId : known.droneId; this.mark('advisories'); }
+      else this.advisoriesStale = true;
+    }
     this.events.unshift({ seq: ++this.eventSeq, event, urgent: isUrgent(event) });
     if (this.events.length > MAX_EVENTS) this.events.length = MAX_EVENTS;
     this.mark('events');
+  }
+
+  setAdvisories(list: AdvisoryMark[]): void {
+    this.advisories.clear();
+    for (const a of list) this.advisories.set(a.id, a);
+    this.advisoriesStale = false;
+    this.mark('advisories');
   }
 
   setStatus(status: StreamStatus): void {
