@@ -45,7 +45,7 @@ async function boot(): Promise<void> {
     history.replaceState(null, '', location.pathname + (params.size ? `?${params}` : '') + location.hash);
   }
   const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) return login(null);
+  if (!token) return login(params.has('expired') ? 'invalid' : null);
   try {
     const me = await new ApiClient(token).get<Me>('/api/me');
     await startConsole(token, me);
@@ -72,7 +72,14 @@ async function startConsole(token: string, me: Me): Promise<void> {
   let map: MapAdapter | null = null;
   let pick: ((p: { lat: number; lon: number } | null) => void) | null = null;
   let target: { lat: number; lon: number } | null = null;
-  const stream = new StreamClient(token, { onMessage: (m) => store.apply(m), onStatus: (s) => store.setStatus(s) });
+  const stream = new StreamClient(token, {
+    onMessage: (m) => store.apply(m),
+    onStatus: (s) => {
+      store.setStatus(s);
+      // a revoked token also closes the stream: then back to the login, not reconnecting for ever
+      if (s.state === 'waiting') api.get<Me>('/api/me').catch((err) => { if (err instanceof ApiError && err.status === 401) { stream.stop(); sessionStorage.removeItem(TOKEN_KEY); location.replace(`${location.pathname}?expired=1`); } });
+    },
+  });
 
   const logout = () => {
     stream.stop();
