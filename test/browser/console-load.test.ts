@@ -3,6 +3,7 @@
  * frame to the store, and building + handing the map data over (one setData per source per
  * animation frame). Synthetic drones are fed to the page's store directly, so only the console's
  * work is measured (not the server, not the simulator). Figures go to test-artifacts/console-load.json.
+ * And the map adapter's choice: mapbox-gl with a Mapbox token, maplibre-gl without.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,4 +74,34 @@ describe('console: cost per update', () => {
     expect(result.panelMsPerFrame).toBeLessThan(16); // the fleet list (4 times a second) and the drone panel
     expect(result.featuresInView).toBeGreaterThan(100); // they are drawn
   }, 50_000);
+
+  it('picks mapbox-gl when a Mapbox token is configured (requests to Mapbox are stopped in the test), maplibre-gl otherwise', async () => {
+    expect((await fetch(`${server.url}/config.json`).then((r) => r.json())).mapboxToken).toBeNull();
+    const withToken = await startTestServer({ MAPBOX_TOKEN: 'pk.test-token-not-real' });
+    const page = await browser.context.newPage();
+    const seen: string[] = [];
+    try {
+      expect(await fetch(`${withToken.url}/config.json`).then((r) => r.json())).toEqual({ mapboxToken: 'pk.test-token-not-real' });
+      // nothing may really leave this machine: Mapbox's hosts are answered here with an abort
+      await page.route((url) => url.hostname !== '127.0.0.1', (route) => { seen.push(route.request().url()); return route.abort(); });
+      page.on('request', (req) => { if (new URL(req.url()).hostname === '127.0.0.1') seen.push(req.url()); });
+      await page.goto(`${withToken.url}/?token=${TEST_ADMIN_TOKEN}`);
+      await waitForCondition(() => seen.some((u) => /mapbox\.com/.test(u)), 15_000);
+      expect(seen.some((u) => /\/assets\/mapbox-gl-[^/]*\.js$/.test(u))).toBe(true);
+      expect(seen.some((u) => /\/assets\/maplibre-gl-[^/]*\.js$/.test(u))).toBe(false);
+      // the rest of the console does not wait for the map
+      await page.locator('[data-test=fleet]').waitFor();
+    } finally {
+      await page.close();
+      await withToken.close();
+    }
+  }, 40_000);
 });
+
+async function waitForCondition(probe: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
