@@ -111,6 +111,17 @@ describe('console: languages and roles in Chromium', () => {
     sim.injectFault(1, { kind: 'link-drop', durationS: 120 });
     await page.locator(`[data-test=fleet] tr[data-drone="${ids[1]}"][data-state=lost]`).waitFor({ timeout: 15_000 });
     await page.locator('[data-test=events] li.urgent[data-kind=link-lost]').waitFor({ timeout: 5_000 });
+
+    // the fleet list sorts by state (most urgent first) and filters by what it shows
+    await page.locator('[data-test=fleet-sort]').selectOption('state');
+    await page.waitForFunction((id) => document.querySelector('[data-test=fleet] tbody tr')?.getAttribute('data-drone') === id, ids[1]);
+    await page.locator('[data-test=fleet-filter]').fill('失联');
+    await page.locator(`[data-test=fleet] tr[data-drone="${ids[0]}"]`).waitFor({ state: 'hidden' });
+    expect(await page.locator('[data-test=fleet] tbody tr:not([hidden])').count()).toBe(1);
+    expect(await page.locator('[data-test=fleet-count]').textContent()).toBe('显示 1/2 架');
+    await page.locator('[data-test=fleet-filter]').fill('');
+    await page.locator('[data-test=fleet-sort]').selectOption('callsign');
+    await page.locator(`[data-test=fleet] tr[data-drone="${ids[0]}"]`).waitFor();
     expect(offHost(browser.requests)).toEqual([]);
   }, 40_000);
 
