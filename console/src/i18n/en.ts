@@ -14,6 +14,8 @@ export const en: Record<MessageKey, string> = {
   'login.invalid': 'The token is not valid or has been revoked.',
   'login.unreachable': 'Cannot reach the server.',
   'top.logout': 'Log out',
+  'top.soundOn': 'Alert sound: on',
+  'top.soundOff': 'Alert sound: off',
   'top.user': ' ({role})',
   'role.viewer': 'viewer',
   'role.operator': 'operator',

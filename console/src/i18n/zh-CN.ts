@@ -12,6 +12,8 @@ export const zhCN = {
   'login.invalid': '令牌无效或已被撤销。',
   'login.unreachable': '无法连接服务器。',
   'top.logout': '退出',
+  'top.soundOn': '提示音：开',
+  'top.soundOff': '提示音：关',
   'top.user': '（{role}）',
   'role.viewer': '观察员',
   'role.operator': '操作员',

@@ -3,6 +3,7 @@ import { t } from '../i18n/index.ts';
 import type { ConsoleStore } from '../state/store.ts';
 import { h, raw } from './dom.ts';
 import { eventText, timeText } from './format.ts';
+import { alertCue } from './sound.ts';
 
 const SHOWN = 100;
 
@@ -28,6 +29,7 @@ export class EventsPanel {
       this.el.classList.remove('flash');
       void this.el.offsetWidth; // restart the animation
       this.el.classList.add('flash');
+      alertCue();
     }
   }
 }

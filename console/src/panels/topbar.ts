@@ -4,6 +4,7 @@ import { t } from '../i18n/index.ts';
 import type { ConsoleStore } from '../state/store.ts';
 import { h, raw } from './dom.ts';
 import { langButton } from './login.ts';
+import { setSoundEnabled, soundEnabled } from './sound.ts';
 
 export class TopBar {
   readonly el = h('header', { class: 'top' });
@@ -18,6 +19,8 @@ export class TopBar {
       h('span', { class: `conn ${s.state}`, 'data-test': 'conn' }, status),
       h('span', { class: 'spacer' }),
       h('span', { class: 'user', 'data-test': 'user', 'data-role': this.me.role }, raw(this.me.name), t('top.user', { role: t(`role.${this.me.role}`) })),
+      h('button', { type: 'button', 'data-test': 'sound', 'aria-pressed': String(soundEnabled()), onclick: () => { setSoundEnabled(!soundEnabled()); this.render(); } },
+        soundEnabled() ? t('top.soundOn') : t('top.soundOff')),
       langButton(),
       h('button', { type: 'button', 'data-test': 'logout', onclick: this.onLogout }, t('top.logout')));
   }
