@@ -28,6 +28,7 @@ const LIST_INTERVAL_MS = 250;
 export interface ConsoleDebug {
   store: ConsoleStore;
   map: MapAdapter | null;
+  stream: StreamClient | null;
   stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number };
   ready: boolean;
 }
@@ -66,7 +67,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const api = new ApiClient(token);
   const store = new ConsoleStore();
   store.me = me;
-  const debug: ConsoleDebug = { store, map: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0 }, ready: false };
+  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0 }, ready: false };
   window.__eagle = debug;
 
   let map: MapAdapter | null = null;
@@ -81,6 +82,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
     },
   });
 
+  debug.stream = stream;
   const logout = () => {
     stream.stop();
     sessionStorage.removeItem(TOKEN_KEY);

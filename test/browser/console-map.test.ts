@@ -74,6 +74,16 @@ describe('console: map and commands in Chromium', () => {
     expect(browser.errors).toEqual([]);
   }, 40_000);
 
+  it('reconnects after the stream drops and starts again from a fresh snapshot', async () => {
+    const { page } = browser;
+    const before = browser.requests.filter((u) => u.includes('/api/stream')).length;
+    await page.evaluate(() => window.__eagle!.stream!.interrupt());
+    await page.waitForFunction(() => window.__eagle!.stream!.connects >= 2 && window.__eagle!.store.status.state === 'live', null, { timeout: 10_000 });
+    expect(browser.requests.filter((u) => u.includes('/api/stream')).length).toBe(before + 1);
+    expect(await page.evaluate(() => window.__eagle!.store.drones.size)).toBe(2);
+    await page.locator('[data-test=conn].live').waitFor();
+  }, 20_000);
+
   it('takes off from the drone panel after a confirmation: the simulated drone climbs and the console shows it flying', async () => {
     const { page } = browser;
     const target = sim.drones[0]!;

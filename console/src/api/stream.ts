@@ -26,6 +26,8 @@ export class StreamClient {
   private backoffMs = MIN_BACKOFF_MS;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** Connections opened so far (the first, then each reconnect). */
+  connects = 0;
 
   constructor(private readonly token: string, private readonly handlers: StreamHandlers) {}
 
@@ -41,7 +43,13 @@ export class StreamClient {
     this.ws = null;
   }
 
+  /** Drop the connection as a network failure would (tests, devtools): it reconnects as usual. */
+  interrupt(): void {
+    this.ws?.close(4000, 'interrupted');
+  }
+
   private connect(): void {
+    this.connects++;
     this.handlers.onStatus({ state: 'connecting' });
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${location.host}/api/stream?token=${encodeURIComponent(this.token)}`);
