@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -126,7 +126,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 function serveConsole(app: FastifyInstance, mapboxToken: string | null): void {
-  const sendFile = async (rel: string, reply: import('fastify').FastifyReply) => {
+  const sendFile = async (rel: string, reply: FastifyReply) => {
     const path = normalize(CONSOLE_DIR + rel);
     if (!path.startsWith(CONSOLE_DIR)) return reply.status(404).send(new AppError('NOT_FOUND', 'no such file').toBody());
     try {

@@ -7,11 +7,10 @@ import { h } from './dom.ts';
 export type LoginProblem = 'invalid' | 'unreachable' | null;
 
 export function showLogin(root: HTMLElement, problem: LoginProblem, onLoggedIn: (token: string, me: Me) => void): () => void {
-  let message: string | null = problem === 'invalid' ? t('login.invalid') : problem === 'unreachable' ? t('login.unreachable') : null;
   let messageKey: LoginProblem | 'checking' = problem;
   let value = '';
   const render = () => {
-    message = messageKey === 'invalid' ? t('login.invalid') : messageKey === 'unreachable' ? t('login.unreachable') : messageKey === 'checking' ? t('login.checking') : null;
+    const message = messageKey === 'invalid' ? t('login.invalid') : messageKey === 'unreachable' ? t('login.unreachable') : messageKey === 'checking' ? t('login.checking') : null;
     const input = h('input', { id: 'login-token', type: 'password', autocomplete: 'off', value, oninput: (e: Event) => { value = (e.target as HTMLInputElement).value; } });
     const form = h('form', { class: 'login-box', onsubmit: (e: Event) => { e.preventDefault(); void submit(); } },
       h('div', { class: 'login-head' },
