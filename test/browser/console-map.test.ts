@@ -69,6 +69,17 @@ describe('console: map and commands in Chromium', () => {
     const far = await drawnAt(sim.drones[0]!.truth().lon - 0.0015, sim.drones[0]!.truth().lat);
     expect(await closestColor(page, png, far.x, far.y, 4, GROUND)).toBeGreaterThan(100);
 
+    // hovering a drone names it with its battery; a click on it selects it
+    const ids = drones.map((d) => d.id as string);
+    const first = await drawnAt(sim.drones[0]!.truth().lon, sim.drones[0]!.truth().lat);
+    await page.mouse.move(first.x, first.y);
+    const tooltip = page.locator('.tooltip:not([hidden])');
+    await tooltip.waitFor({ timeout: 5_000 });
+    expect(await tooltip.textContent()).toMatch(new RegExp(`^(${ids.join('|')}) · 电量 100%$`));
+    await page.mouse.click(first.x, first.y);
+    await page.locator('[data-test=drone-panel] h2').waitFor();
+    expect(ids).toContain(await page.evaluate(() => window.__eagle!.store.selectedId));
+
     expect(offHost(browser.requests)).toEqual([]);
     expect(browser.requests.some((u) => u.startsWith('ws://127.0.0.1'))).toBe(true);
     expect(browser.errors).toEqual([]);
