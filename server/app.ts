@@ -2,8 +2,10 @@
  * buildApp(deps): the Fastify instance with every route, not listening. main.ts listens;
  * tests call app.inject().
  */
-import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import { extname, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -20,6 +22,7 @@ import { healthRoutes } from './api/health.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { historyRoutes } from './api/history.ts';
 import { missionRoutes } from './api/missions.ts';
+import { meRoutes } from './api/me.ts';
 import { operatorRoutes } from './api/operators.ts';
 import { signingRoutes } from './api/signing.ts';
 import { AppError } from './errors.ts';
@@ -109,8 +112,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(planRoutes(deps));
   await app.register(broadcastRoutes(deps));
   await app.register(advisoryRoutes(deps, deps.advisories));
-  const consoleHtml = readFileSync(new URL('../console/index.html', import.meta.url), 'utf8');
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml));
+  await app.register(meRoutes());
+  serveConsole(app, deps.mapboxToken ?? null);
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** The built console (`npm run build:console` → dist/console): `/`, its `/assets/*`, and `/config.json`. */
+const CONSOLE_DIR = fileURLToPath(new URL('../dist/console/', import.meta.url));
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.map': 'application/json',
+};
+
+function serveConsole(app: FastifyInstance, mapboxToken: string | null): void {
+  const sendFile = async (rel: string, reply: FastifyReply) => {
+    const path = normalize(CONSOLE_DIR + rel);
+    if (!path.startsWith(CONSOLE_DIR)) return reply.status(404).send(new AppError('NOT_FOUND', 'no such file').toBody());
+    try {
+      const body = await readFile(path);
+      return reply.type(CONTENT_TYPES[extname(path)] ?? 'application/octet-stream')
+        .header('cache-control', rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache').send(body);
+    } catch {
+      if (rel === 'index.html') return reply.status(503).type('text/plain; charset=utf-8').send('The console is not built: run `npm run build:console` (npm start and npm test do it).\n');
+      return reply.status(404).send(new AppError('NOT_FOUND', `no console file ${rel}`).toBody());
+    }
+  };
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => sendFile('index.html', reply));
+  app.get('/assets/*', { schema: { hide: true } }, async (req, reply) => sendFile(`assets/${(req.params as { '*': string })['*']}`, reply));
+  // Public on purpose: the console needs it before login. MAPBOX_TOKEN is a public (pk.) browser token.
+  app.get('/config.json', { schema: { hide: true } }, async () => ({ mapboxToken }));
 }

@@ -132,7 +132,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const tasks = new TaskBoard();
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
   const app = await buildApp({
-    fleet, missions, overwatch, broadcasts, advisories, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs,
+    fleet, missions, overwatch, broadcasts, advisories, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });

@@ -33,6 +33,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** Who may open /api/stream (and, later, the REST routes); allow-everyone until auth lands. */
   authenticate?: Authenticate;
+  /** MAPBOX_TOKEN: the console's Mapbox basemap (public, served at /config.json); null: the offline style. */
+  mapboxToken?: string | null;
   /** /api/stream tuning (tick, backpressure limits, keepalive); defaults in server/stream/hub.ts. */
   stream?: Partial<StreamOptions>;
 }

@@ -1,0 +1,71 @@
+/** Labels and numbers in the current language. */
+import type { Drone, FleetEvent } from '../api/types.ts';
+import { t, tMaybe } from '../i18n/index.ts';
+import type { DroneState } from '../state/store.ts';
+import { raw } from './dom.ts';
+
+const STATE_KEYS = { ground: 'state.ground', flying: 'state.flying', returning: 'state.returning', lost: 'state.lost', lowBattery: 'state.lowBattery' } as const;
+
+export function stateLabel(s: DroneState): string {
+  return t(STATE_KEYS[s]);
+}
+
+export function modeLabel(mode: string): string | HTMLElement {
+  return tMaybe(`mode.${mode}`) ?? raw(mode);
+}
+
+export function modeText(mode: string): string {
+  return tMaybe(`mode.${mode}`) ?? mode;
+}
+
+export function commandLabel(type: string): string {
+  return tMaybe(`cmdname.${type}`) ?? type;
+}
+
+export function errorLabel(code: string): string {
+  return tMaybe(`err.${code}`) ?? t('err.other');
+}
+
+export function num(v: number | null | undefined, digits = 1): string | null {
+  return v == null || !Number.isFinite(v) ? null : v.toFixed(digits);
+}
+
+export function batteryText(d: Drone): string {
+  const pct = d.battery?.remainingPct;
+  return pct == null ? t('drone.unknown') : t('unit.pct', { v: Math.round(pct) });
+}
+
+export function linkText(d: Drone): string {
+  if (!d.connected) return t('link.lost');
+  const loss = d.link?.packetLossPct ?? 0;
+  return loss >= 1 ? t('link.loss', { pct: Math.round(loss) }) : t('link.ok');
+}
+
+export function timeText(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('zh-CN', { hour12: false });
+}
+
+/** One event as a line of text and raw parts. */
+export function eventText(ev: FleetEvent): Array<string | HTMLElement> {
+  const str = (k: string) => (typeof ev[k] === 'string' || typeof ev[k] === 'number' ? String(ev[k]) : '');
+  switch (ev.kind) {
+    case 'mode-changed': return [t('ev.mode-changed', { from: modeText(str('from')), to: modeText(str('to')) })];
+    case 'low-battery': return [t('ev.low-battery', { pct: Math.round(Number(ev.remainingPct ?? 0)) })];
+    case 'statustext': return [t('ev.statustext'), raw(str('text'))];
+    case 'mission-current': case 'mission-item-reached': return [t(`ev.${ev.kind}`, { seq: str('seq') })];
+    case 'command-result': {
+      const cmd = commandLabel(str('command'));
+      if (ev.result === 'accepted') return [t('ev.command-result.ok', { cmd })];
+      const out: Array<string | HTMLElement> = [t('ev.command-result.fail', { cmd, what: errorLabel(str('result')) })];
+      if (ev.message) out.push(' ', raw(str('message')));
+      return out;
+    }
+    case 'advisory': return [t('ev.advisory', { state: tMaybe(`advstate.${str('state')}`) ?? str('state') })];
+    case 'broadcast': return [t('ev.broadcast', { state: tMaybe(`bcstate.${str('state')}`) ?? str('state') })];
+    default: {
+      const known = tMaybe(`ev.${ev.kind}`);
+      return known ? [known] : [t('ev.other', { kind: '' }), raw(ev.kind)];
+    }
+  }
+}

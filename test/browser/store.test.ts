@@ -1,0 +1,68 @@
+/** The console's store without a browser: snapshot + deltas, states by priority, trails, the event log. */
+import { describe, expect, it } from 'vitest';
+import type { Drone } from '../../server/contracts/drone.ts';
+import { ConsoleStore, droneState, isUrgent } from '../../console/src/state/store.ts';
+
+function drone(over: Partial<Drone> = {}): Drone {
+  return {
+    id: 'E01', sysid: 1, compid: 1, callsign: 'E01', autopilot: 'ardupilot', vehicleType: 'quadrotor', connected: true, armed: false, mode: 'STABILIZE',
+    landed: true, systemStatus: 'STANDBY', position: { lat: 30.4987, lon: 114.4123, altMslM: 23, altRelM: 0 }, home: null, headingDeg: 0, groundSpeedMps: 0,
+    climbMps: 0, attitude: null, battery: { remainingPct: 100, voltageV: 25.2, currentA: 0 }, gps: { fixType: 3, satellites: 14 }, mission: { current: 0, count: 0 },
+    link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: '2026-11-29T10:00:00.000Z', ...over,
+  };
+}
+
+describe('console store', () => {
+  it('starts from the snapshot and merges telemetry deltas field by field', () => {
+    const store = new ConsoleStore();
+    store.apply({ type: 'snapshot', drones: [drone(), drone({ id: 'E02', callsign: 'E02' })] });
+    store.apply({ type: 'telemetry', t: 1, drones: [{ id: 'E01', armed: true, landed: false, mode: 'GUIDED' }] });
+    expect(store.drones.get('E01')).toMatchObject({ armed: true, landed: false, mode: 'GUIDED', battery: { remainingPct: 100 }, callsign: 'E01' });
+    expect(store.takeDirty().has('drones')).toBe(true);
+    expect(store.takeDirty().size).toBe(0);
+    // a drone first seen in a delta arrives whole; a new snapshot replaces everything
+    store.apply({ type: 'telemetry', t: 2, drones: [drone({ id: 'E03', callsign: 'E03' })] });
+    expect(store.drones.size).toBe(3);
+    store.apply({ type: 'snapshot', drones: [drone()] });
+    expect([...store.drones.keys()]).toEqual(['E01']);
+    expect([...store.trails.keys()]).toEqual(['E01']);
+  });
+
+  it('names the state by priority: link lost, low battery, returning, flying, on ground', () => {
+    expect(droneState(drone())).toBe('ground');
+    expect(droneState(drone({ armed: true, landed: false, mode: 'GUIDED' }))).toBe('flying');
+    expect(droneState(drone({ armed: true, landed: false, mode: 'RTL' }))).toBe('returning');
+    expect(droneState(drone({ armed: true, landed: false, mode: 'LAND' }))).toBe('returning');
+    expect(droneState(drone({ armed: true, landed: true, mode: 'LAND' }))).toBe('ground');
+    expect(droneState(drone({ armed: true, landed: false, battery: { remainingPct: 18, voltageV: 21, currentA: 9 } }))).toBe('lowBattery');
+    expect(droneState(drone({ connected: false, battery: { remainingPct: 18, voltageV: 21, currentA: 9 } }))).toBe('lost');
+  });
+
+  it('keeps a short trail of positions that moved, and the event log newest first with the urgent ones marked', () => {
+    const store = new ConsoleStore();
+    store.apply({ type: 'snapshot', drones: [drone()] });
+    for (let i = 1; i <= 100; i++) store.apply({ type: 'telemetry', t: i, drones: [{ id: 'E01', position: { lat: 30.4987 + i * 0.00001, lon: 114.4123, altMslM: 40, altRelM: 17 } }] });
+    store.apply({ type: 'telemetry', t: 101, drones: [{ id: 'E01', position: { lat: 30.4987 + 100 * 0.00001, lon: 114.4123, altMslM: 40, altRelM: 17 } }] });
+    const trail = store.trails.get('E01')!;
+    expect(trail.length).toBe(60);
+    expect(trail.at(-1)![1]).toBeCloseTo(30.4997, 6);
+
+    store.apply({ type: 'event', event: { kind: 'armed', droneId: 'E01', at: '2026-11-29T10:00:00Z' } });
+    store.apply({ type: 'event', event: { kind: 'link-lost', droneId: 'E01', at: '2026-11-29T10:00:01Z' } });
+    expect(store.events.map((e) => [e.event.kind, e.urgent])).toEqual([['link-lost', true], ['armed', false]]);
+    expect(isUrgent({ kind: 'command-result', at: '', result: 'COMMAND_DENIED' })).toBe(true);
+    expect(isUrgent({ kind: 'command-result', at: '', result: 'accepted' })).toBe(false);
+    expect(isUrgent({ kind: 'statustext', at: '', severity: 2 })).toBe(true);
+    expect(isUrgent({ kind: 'statustext', at: '', severity: 6 })).toBe(false);
+  });
+
+  it('updates a known advisory case from its event, and asks for the list again for an unknown one', () => {
+    const store = new ConsoleStore();
+    store.setAdvisories([{ id: 'A1', state: 'detected', lat: 30.5, lon: 114.4, droneId: null }]);
+    store.apply({ type: 'event', event: { kind: 'advisory', advisoryId: 'A1', state: 'dispatched', droneId: 'E02', at: '' } });
+    expect(store.advisories.get('A1')).toMatchObject({ state: 'dispatched', droneId: 'E02' });
+    expect(store.advisoriesStale).toBe(false);
+    store.apply({ type: 'event', event: { kind: 'advisory', advisoryId: 'A2', state: 'detected', at: '' } });
+    expect(store.advisoriesStale).toBe(true);
+  });
+});
