@@ -11,12 +11,6 @@ export interface Identity {
 }
 export type Authenticate = (token: string | undefined) => Promise<Identity | null>;
 
-/**
- * TODO(issue 4 auth: "Operators, roles and audit"): replace with the token store's authenticator
- * once it lands; until then everyone may open the stream, as "anonymous" with the viewer role.
- */
-export const allowEveryone: Authenticate = async () => ({ operatorId: 'anonymous', role: 'viewer' });
-
 export function tokenOf(req: IncomingMessage): string | undefined {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const q = url.searchParams.get('token');

@@ -12,7 +12,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { DroneEvent } from '../fleet/events.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
-import { allowEveryone, tokenOf, type Authenticate, type Identity } from './auth.ts';
+import { tokenOf, type Authenticate, type Identity } from './auth.ts';
 import { TelemetryBatcher, type TelemetryFrame } from './batcher.ts';
 import { StreamClient } from './client.ts';
 import { LatencyHistogram } from './latency.ts';
@@ -55,7 +55,8 @@ export interface StreamHubDeps {
   fleet: Fleet;
   clock: Clock;
   logger: Logger;
-  authenticate?: Authenticate;
+  /** Who may open the stream (no default: a hub without it would let anyone in). */
+  authenticate: Authenticate;
   options?: Partial<StreamOptions>;
 }
 
@@ -96,7 +97,7 @@ export class StreamHub {
 
   constructor(private readonly deps: StreamHubDeps) {
     this.options = { ...DEFAULT_STREAM_OPTIONS, ...deps.options };
-    this.authenticate = deps.authenticate ?? allowEveryone;
+    this.authenticate = deps.authenticate;
     this.log = deps.logger.child({ part: 'stream' });
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.options.maxMessageBytes, clientTracking: false });
     const now = deps.clock.nowMs();

@@ -38,7 +38,7 @@ function setup(options = {}) {
     onChange: (h: typeof onChange) => { onChange = h; },
     onEvent: (h: DroneEventHandler) => { onEvent = h; },
   } as unknown as Fleet;
-  const hub = new StreamHub({ fleet, clock, logger: pino({ level: 'silent' }), options: { maxBufferedBytes: 1000, slowCloseAfterMs: 2000, maxQueuedEvents: 3, pingIntervalMs: 1000, ...options } });
+  const hub = new StreamHub({ fleet, clock, logger: pino({ level: 'silent' }), authenticate: async () => ({ operatorId: 'op_test', role: 'viewer' }), options: { maxBufferedBytes: 1000, slowCloseAfterMs: 2000, maxQueuedEvents: 3, pingIntervalMs: 1000, ...options } });
   const connect = () => {
     const ws = new FakeSocket();
     (hub as any).accept(ws, { operatorId: 'op', role: 'viewer' }, { socket: { remoteAddress: '127.0.0.1', remotePort: 1 } });
