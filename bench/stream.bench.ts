@@ -5,7 +5,7 @@
  *
  * - **simulator** (the figure): the real simulator (`bench/lib/sim-fleet-main.ts`, i.e. `npm run sim --
  *   --drones 1000`, real time) in a child process beside the server. Its drones stream nothing until
- *   the server asks; the server asks on discovery (SET_MESSAGE_INTERVAL: position 5 Hz, attitude 4 Hz,
+ *   the server asks; the server asks on discovery (SET_MESSAGE_INTERVAL: position 5 Hz, attitude 2 Hz,
  *   VFR_HUD 2 Hz, status messages 1 Hz). They are parked, as `npm run sim` leaves them.
  * - **UDP sender** (the baseline): the lightweight sender (`bench/lib/udp-fleet.ts`) in the same place:
  *   1,000 vehicles flying circles at the same rates, one frame per datagram, nearly no CPU of its own.

@@ -12,9 +12,20 @@ import type { DroneEvent } from './events.ts';
 const MAV_MODE_FLAG_SAFETY_ARMED = 0x80;
 const MAV_LANDED_STATE_ON_GROUND = 1;
 const RAD_TO_DEG = 180 / Math.PI;
+/**
+ * Which message a drone's speed/heading and battery come from once it sends both candidates:
+ * GLOBAL_POSITION_INT over VFR_HUD, BATTERY_STATUS over SYS_STATUS. Two sources for one field
+ * make it flip between slightly different values (and the stream send each flip).
+ */
+const sources = new WeakMap<Drone, { position: boolean; batteryStatus: boolean }>();
+function sourcesOf(d: Drone) {
+  let s = sources.get(d);
+  if (!s) sources.set(d, (s = { position: false, batteryStatus: false }));
+  return s;
+}
+
 /** Telemetry floats are kept to what the sensors can tell (and what the stream needs to send). */
 const round1 = (x: number) => Math.round(x * 10) / 10;
-const round2 = (x: number) => Math.round(x * 100) / 100;
 export const LOW_BATTERY_PCT = 25;
 
 const VEHICLE_TYPES: Record<number, string> = {
@@ -68,8 +79,9 @@ export function applyMessage(d: Drone, frame: Frame, adapter: AutopilotAdapter, 
       const p = decodeAs(frame, common.GlobalPositionInt);
       d.position = { lat: p.lat / 1e7, lon: p.lon / 1e7, altMslM: p.alt / 1000, altRelM: p.relativeAlt / 1000 };
       if (p.hdg !== 65535) d.headingDeg = p.hdg / 100;
-      d.groundSpeedMps = round2(Math.hypot(p.vx, p.vy) / 100);
-      d.climbMps = -p.vz / 100;
+      d.groundSpeedMps = round1(Math.hypot(p.vx, p.vy) / 100);
+      d.climbMps = round1(-p.vz / 100);
+      sourcesOf(d).position = true;
       return true;
     }
     case common.Attitude.MSG_ID: {
@@ -80,16 +92,18 @@ export function applyMessage(d: Drone, frame: Frame, adapter: AutopilotAdapter, 
       return true;
     }
     case common.VfrHud.MSG_ID: {
+      if (sourcesOf(d).position) return false;
       const h = decodeAs(frame, common.VfrHud);
-      d.groundSpeedMps = round2(h.groundspeed);
-      d.climbMps = round2(h.climb);
+      d.groundSpeedMps = round1(h.groundspeed);
+      d.climbMps = round1(h.climb);
       d.headingDeg = h.heading;
       return true;
     }
     case common.SysStatus.MSG_ID: {
+      if (sourcesOf(d).batteryStatus) return false;
       const s = decodeAs(frame, common.SysStatus);
-      if (s.voltageBattery !== 65535) d.battery.voltageV = s.voltageBattery / 1000;
-      if (s.currentBattery !== -1) d.battery.currentA = s.currentBattery / 100;
+      if (s.voltageBattery !== 65535) d.battery.voltageV = round1(s.voltageBattery / 1000);
+      if (s.currentBattery !== -1) d.battery.currentA = round1(s.currentBattery / 100);
       if (s.batteryRemaining !== -1) setRemaining(d, s.batteryRemaining, events, at);
       return true;
     }
@@ -97,8 +111,9 @@ export function applyMessage(d: Drone, frame: Frame, adapter: AutopilotAdapter, 
       const b = decodeAs(frame, common.BatteryStatus);
       if (b.id !== 0) return false;
       const cells = b.voltages.filter((mv) => mv !== 65535);
-      if (cells.length > 0) d.battery.voltageV = cells.reduce((sum, mv) => sum + mv, 0) / 1000;
-      if (b.currentBattery !== -1) d.battery.currentA = b.currentBattery / 100;
+      sourcesOf(d).batteryStatus = true;
+      if (cells.length > 0) d.battery.voltageV = round1(cells.reduce((sum, mv) => sum + mv, 0) / 1000);
+      if (b.currentBattery !== -1) d.battery.currentA = round1(b.currentBattery / 100);
       if (b.batteryRemaining !== -1) setRemaining(d, b.batteryRemaining, events, at);
       return true;
     }

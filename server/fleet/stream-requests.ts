@@ -8,10 +8,14 @@ import type { AppError } from '../errors.ts';
 import { longCommand, MAV_CMD } from '../autopilots/command-helpers.ts';
 import type { DroneSession } from './drone-session.ts';
 
-/** Message id → rate (Hz). Position at 5 Hz keeps the stream within 10 updates per drone per second. */
+/**
+ * Message id → rate (Hz). Position at 5 Hz and attitude at 2 Hz, with the 1 Hz status messages,
+ * keep each drone's changes near the stream's limit of 10 updates per second, so changes do not
+ * queue behind the limit (a fleet console needs heading, not 4 Hz attitude).
+ */
 export const TELEMETRY_RATES_HZ: Array<[number, number]> = [
   [common.GlobalPositionInt.MSG_ID, 5],
-  [common.Attitude.MSG_ID, 4],
+  [common.Attitude.MSG_ID, 2],
   [common.VfrHud.MSG_ID, 2],
   [common.SysStatus.MSG_ID, 1],
   [common.BatteryStatus.MSG_ID, 1],
