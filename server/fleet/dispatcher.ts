@@ -36,13 +36,9 @@ export interface Candidate {
 
 export type Rejection = { droneId: string; reason: string };
 
-const M_PER_DEG = 111_320;
+import { distanceM } from './distance.ts';
 
-export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const north = (b.lat - a.lat) * M_PER_DEG;
-  const east = (b.lon - a.lon) * M_PER_DEG * Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
-  return Math.hypot(north, east);
-}
+export { distanceM };
 
 /** Candidates by arrival time (earliest first), and why the others cannot go. */
 export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE): { candidates: Candidate[]; rejected: Rejection[] } {

@@ -39,6 +39,7 @@ import type { MissionItem } from '../contracts/mission.ts';
 import type { ScheduleEntry, Station } from '../planning/overwatch.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
 import type { DroneEvent } from './events.ts';
+import { distanceM } from './distance.ts';
 
 export type SortieState = 'pending' | 'launching' | 'flying' | 'holding' | 'done' | 'cancelled';
 export type RunDroneState = 'idle' | 'launching' | 'transit' | 'on-station' | 'returning' | 'swapping' | 'lost' | 'failed' | 'busy';
@@ -172,10 +173,6 @@ export interface RunStatus {
   log: RunLogEntry[];
 }
 
-const M_PER_DEG = 111_320;
-function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  return Math.hypot((a.lat - b.lat) * M_PER_DEG, (a.lon - b.lon) * M_PER_DEG * Math.cos((a.lat * Math.PI) / 180));
-}
 const iso = (ms: number) => new Date(ms).toISOString();
 const LOG_MAX = 500;
 

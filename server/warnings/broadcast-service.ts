@@ -21,6 +21,7 @@ import type { BroadcastState, Store, StoredBroadcast } from '../store/store.ts';
 import type { Clock } from '../time/clock.ts';
 import { SpeakerClient, type SpeakerClientOptions, type SpeakerUpdate } from './speaker-client.ts';
 import { findTemplate, renderTemplate, type Lang, type TemplateParams } from './templates.ts';
+import { distanceM } from '../fleet/distance.ts';
 
 export type Voice = 'default' | 'female' | 'male';
 const VOICES: Record<Voice, number> = { default: 0, female: 1, male: 2 };
@@ -67,13 +68,6 @@ interface SpeakerEntry {
   heartbeatMs: number | null;
 }
 
-const M_PER_DEG = 111_320;
-
-/** Horizontal distance in metres (equirectangular; exact enough at audible ranges). */
-export function horizontalDistanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const cos = Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
-  return Math.hypot((a.lat - b.lat) * M_PER_DEG, (a.lon - b.lon) * M_PER_DEG * cos);
-}
 
 export class BroadcastService {
   readonly audibleRangeM: number;
@@ -123,10 +117,10 @@ export class BroadcastService {
     if (input.target) {
       const position = session.state.position;
       if (!position) throw new AppError('OUT_OF_RANGE', `drone ${session.id}: its position is unknown, so it cannot be known to be within ${this.audibleRangeM} m of the target`, { droneId: session.id, rangeM: this.audibleRangeM });
-      const distanceM = horizontalDistanceM(position, input.target);
-      if (distanceM > this.audibleRangeM) {
-        throw new AppError('OUT_OF_RANGE', `drone ${session.id} is ${Math.round(distanceM)} m from the target, beyond the loudspeaker's audible range of ${this.audibleRangeM} m`, {
-          droneId: session.id, distanceM: Math.round(distanceM), rangeM: this.audibleRangeM,
+      const awayM = distanceM(position, input.target);
+      if (awayM > this.audibleRangeM) {
+        throw new AppError('OUT_OF_RANGE', `drone ${session.id} is ${Math.round(awayM)} m from the target, beyond the loudspeaker's audible range of ${this.audibleRangeM} m`, {
+          droneId: session.id, distanceM: Math.round(awayM), rangeM: this.audibleRangeM,
         });
       }
     }
