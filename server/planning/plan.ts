@@ -21,6 +21,7 @@ import { planTour } from './tour.ts';
 import { PlanningError, type LatLon, type Plan, type Sortie } from './types.ts';
 import { validateRoute, type Violation } from './validate-route.ts';
 import { dedupe } from './vec.ts';
+import { splitArea } from './split-area.ts';
 
 export interface PlanContext {
   /** Validate against (and route transits round) this airspace. */
@@ -93,6 +94,7 @@ interface Pattern {
 type Common = { altitudeM: number; speedMps?: number; base?: LatLon; airframe?: Airframe; reservePct?: number; onTooLong?: 'split' | 'refuse' };
 
 function planCoverageRequest(r: CoverageRequest, ctx: PlanContext): PatternPlan {
+  if (r.drones && r.drones > 1) return planCoverageShared(r, r.drones, ctx);
   const c = planCoverage({
     area: r.area, altitudeM: r.altitudeM, ...opt('spacingM', r.spacingM), ...opt('camera', r.camera), ...opt('angleDeg', r.angleDeg),
     ...opt('speedMps', r.speedMps), ...opt('insetM', r.insetM), ...opt('boundaryPass', r.boundaryPass), ...opt('start', r.base), ...opt('airframe', r.airframe),
@@ -100,6 +102,27 @@ function planCoverageRequest(r: CoverageRequest, ctx: PlanContext): PatternPlan 
   });
   const out = finish('coverage', r, ctx, { frame: c.frame, points: c.pathXY.map((xy) => ({ xy })), warnings: c.warnings });
   return { ...out, spacingM: round1(c.spacingM), angleDeg: c.angleDeg, sweepCount: c.sweepCount };
+}
+
+/**
+ * One area shared by N drones: split into N parts of equal area, each planned on its own; the parts
+ * are the plan's sorties (one per drone), the figures are the whole job's (length summed, time and
+ * battery of the longest part).
+ */
+function planCoverageShared(r: CoverageRequest, n: number, ctx: PlanContext): PatternPlan {
+  const parts = splitArea(r.area, n).map((part) => planCoverageRequest({ ...r, area: part.geometry, drones: 1 }, ctx));
+  const sorties: Sortie[] = parts.map((p) => {
+    if (p.sorties && p.sorties.length > 1) throw new PlanningError('PLAN_INFEASIBLE', `one part of the area needs ${p.sorties.length} batteries: plan with more drones`, { drones: n, sortiesNeeded: p.sorties.length });
+    return { route: p.route!, missionItems: p.missionItems, lengthM: p.lengthM, durationS: p.durationS, batteryPct: p.batteryPct };
+  });
+  return {
+    kind: 'coverage', route: null, missionItems: [], sorties,
+    lengthM: round1(parts.reduce((s, p) => s + p.lengthM, 0)),
+    durationS: Math.max(...parts.map((p) => p.durationS)),
+    batteryPct: Math.max(...parts.map((p) => p.batteryPct)),
+    warnings: [`area split into ${n} parts of equal area, one per drone`, ...parts.flatMap((p) => p.warnings)],
+    spacingM: parts[0]!.spacingM!, sweepCount: parts.reduce((s, p) => s + (p.sweepCount ?? 0), 0),
+  };
 }
 
 function planPerimeterRequest(r: PerimeterRequest, ctx: PlanContext): PatternPlan {

@@ -63,6 +63,7 @@ export const CoverageRequest = Type.Object({
   angleDeg: Type.Optional(Type.Number({ description: 'sweep direction, degrees clockwise from north; chosen to minimise flight time when absent' })),
   insetM: Type.Optional(Type.Number({ minimum: 0, description: 'keep this far inside the area and outside its holes (default 0)' })),
   boundaryPass: Type.Optional(Type.Boolean({ description: 'fly once round the edges (default true)' })),
+  drones: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'split the area into this many parts of equal area, one per drone: each part is a sortie of the plan (assign gives one per drone)' })),
   ...Common,
 }, { additionalProperties: false });
 

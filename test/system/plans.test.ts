@@ -47,6 +47,20 @@ describe('plans through the API', () => {
     expect(corridor.body.error.details.byM).toBeGreaterThan(30);
   });
 
+  it('splits a coverage area among N drones into balanced parts, one sortie per drone', async () => {
+    server = await startTestServer();
+    const area = rect({ lat: BASE.lat + 400 * M, lon: BASE.lon }, 150, 200);
+    const one = await server.api('POST', '/api/plans', { kind: 'coverage', area, altitudeM: 40, spacingM: 30, base: BASE });
+    const shared = await server.api('POST', '/api/plans', { kind: 'coverage', area, altitudeM: 40, spacingM: 30, base: BASE, drones: 3 });
+    expect(shared.status).toBe(201);
+    expect(shared.body.sorties).toHaveLength(3);
+    const lengths = shared.body.sorties.map((s: any) => s.lengthM);
+    expect(Math.max(...lengths) / Math.min(...lengths)).toBeLessThan(1.5);
+    // three drones finish sooner than one
+    expect(shared.body.durationS).toBeLessThan(one.body.durationS * 0.6);
+    for (const s of shared.body.sorties) expect(s.missionItems[0].command).toBe('NAV_TAKEOFF');
+  });
+
   it('refuses a goto into a no-fly zone or above the ceiling before sending anything, and audits the refusal', async () => {
     server = await startTestServer();
     sim = await startSimFleet({ drones: 1, link: server.mavlink, speedup: 3, positionSettleMs: 500 });
