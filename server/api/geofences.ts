@@ -13,6 +13,18 @@ import { commandRateLimit } from './rate-limit.ts';
 /** Light-UAV rules: 120 m above take-off unless the operating area says lower. */
 export const DEFAULT_CEILING_M = 120;
 
+/** What the schema cannot say about a fence body. */
+function checkFence(body: GeofenceBody): void {
+  if (Boolean(body.geometry) === Boolean(body.circle)) throw new AppError('BAD_REQUEST', 'give exactly one of geometry (a Polygon) or circle');
+  if (body.floorM !== undefined && body.ceilingM !== undefined && body.floorM >= body.ceilingM) {
+    throw new AppError('BAD_REQUEST', `floorM (${body.floorM}) must be below ceilingM (${body.ceilingM})`);
+  }
+  const ring = body.geometry?.coordinates[0];
+  if (ring && (ring[0]![0] !== ring.at(-1)![0] || ring[0]![1] !== ring.at(-1)![1])) {
+    throw new AppError('BAD_REQUEST', 'geometry.coordinates[0]: a polygon ring must be closed (first position = last position)');
+  }
+}
+
 const FenceId = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export function geofenceRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
@@ -24,17 +36,21 @@ export function geofenceRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         response: withErrors({ 201: Geofence }, 400),
       },
     }, async (req, reply) => {
-      const body = req.body;
-      if (Boolean(body.geometry) === Boolean(body.circle)) throw new AppError('BAD_REQUEST', 'give exactly one of geometry (a Polygon) or circle');
-      if (body.floorM !== undefined && body.ceilingM !== undefined && body.floorM >= body.ceilingM) {
-        throw new AppError('BAD_REQUEST', `floorM (${body.floorM}) must be below ceilingM (${body.ceilingM})`);
-      }
-      const ring = body.geometry?.coordinates[0];
-      if (ring && (ring[0]![0] !== ring.at(-1)![0] || ring[0]![1] !== ring.at(-1)![1])) {
-        throw new AppError('BAD_REQUEST', 'geometry.coordinates[0]: a polygon ring must be closed (first position = last position)');
-      }
-      const fence = await audited(deps, req, null, 'geofence:create', body, async () => deps.store.geofences.create(body));
+      checkFence(req.body);
+      const fence = await audited(deps, req, null, 'geofence:create', req.body, async () => deps.store.geofences.create(req.body));
       return reply.status(201).send(fence);
+    });
+
+    app.put('/api/geofences/:id', {
+      config: { role: 'operator' },
+      schema: { summary: 'Replace a geofence', tags: ['airspace'], params: FenceId, body: GeofenceBody, response: withErrors({ 200: Geofence }, 400, 404) },
+    }, async (req) => {
+      checkFence(req.body);
+      return audited(deps, req, null, 'geofence:replace', { id: req.params.id, ...req.body }, async () => {
+        const fence = deps.store.geofences.replace(req.params.id, req.body);
+        if (!fence) throw new AppError('NOT_FOUND', `no geofence ${req.params.id}`);
+        return fence;
+      });
     });
 
     app.get('/api/geofences', {

@@ -197,6 +197,10 @@ function geofenceRepo(db: Database.Database): GeofenceRepo {
       const r = db.prepare('SELECT * FROM geofences WHERE id = ?').get(id) as Row | undefined;
       return r ? toFence(r) : null;
     },
+    replace(id, body) {
+      if (db.prepare('UPDATE geofences SET body = ? WHERE id = ?').run(JSON.stringify(body), id).changes === 0) return null;
+      return this.get(id);
+    },
     delete: (id) => db.prepare('DELETE FROM geofences WHERE id = ?').run(id).changes > 0,
   };
 }

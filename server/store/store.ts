@@ -108,6 +108,7 @@ export interface GeofenceRepo {
   create(body: GeofenceBody): Geofence;
   list(): Geofence[];
   get(id: string): Geofence | null;
+  replace(id: string, body: GeofenceBody): Geofence | null;
   delete(id: string): boolean;
 }
 

@@ -30,6 +30,10 @@ describe('geofences', () => {
     const both = await server.api('POST', '/api/geofences', { name: 'x', kind: 'no-fly', geometry: square(BASE, 0.001), circle: { center: BASE, radiusM: 50 } });
     expect(both.status).toBe(400);
     expect((await server.api('GET', '/api/geofences')).body.geofences.map((g: any) => g.name)).toEqual(['Optics Valley ops area']);
+    const lowered = await server.api('PUT', `/api/geofences/${area.body.id}`, { name: 'Optics Valley ops area', kind: 'operating-area', geometry: square(BASE, 0.01), ceilingM: 90 });
+    expect(lowered.status).toBe(200);
+    expect((await server.api('GET', `/api/geofences/${area.body.id}`)).body.ceilingM).toBe(90);
+    expect((await server.api('PUT', '/api/geofences/gf_nope', { name: 'x', kind: 'no-fly', circle: { center: BASE, radiusM: 10 } })).status).toBe(404);
     expect((await server.api('DELETE', `/api/geofences/${area.body.id}`)).status).toBe(200);
     expect((await server.api('GET', `/api/geofences/${area.body.id}`)).status).toBe(404);
   });
