@@ -11,14 +11,13 @@ import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { startBatteryCrew } from './sim-crew.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 
 let server: TestServer | null = null;
 let sim: SimFleet | null = null;
 afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  await server?.close();
-  server = null;
+  await stopAll(sim, server);
+  [sim, server] = [null, null];
 });
 
 const SPEEDUP = 20;

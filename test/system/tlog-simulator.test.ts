@@ -13,15 +13,14 @@ import type { TlogReplayLink } from '../../server/mavlink/tlog/tlog-replay-link.
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 
 let dataDir = '';
 let server: TestServer | null = null;
 let sim: SimFleet | null = null;
 afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  await server?.close();
-  server = null;
+  await stopAll(sim, server);
+  [sim, server] = [null, null];
   rmSync(dataDir, { recursive: true, force: true });
 });
 

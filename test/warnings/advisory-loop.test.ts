@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 
 const BASE = { lat: 30.4987, lon: 114.4123 };
 const M = 1 / 111_320;
@@ -24,10 +25,8 @@ const lane = () => {
 let server: TestServer | null = null;
 let sim: SimFleet | null = null;
 afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  await server?.close();
-  server = null;
+  await stopAll(sim, server);
+  [sim, server] = [null, null];
 });
 
 async function setup(drones: number, env: Record<string, string> = {}) {

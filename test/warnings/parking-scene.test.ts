@@ -9,14 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXPO_CAMERAS, EXPO_LANES, startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
 
 let server: TestServer | null = null;
 let sim: SimFleet | null = null;
 afterEach(async () => {
-  await sim?.close();
-  sim = null;
-  await server?.close();
-  server = null;
+  await stopAll(sim, server);
+  [sim, server] = [null, null];
 });
 
 describe('expo parking scene', () => {
