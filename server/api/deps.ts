@@ -4,6 +4,8 @@ import type { AdvisoryService } from '../warnings/advisory-service.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { PatrolBook } from '../fleet/patrols.ts';
+import type { TaskBoard } from '../fleet/task-board.ts';
 import type { OverwatchService } from '../fleet/overwatch-service.ts';
 import type { Authenticate } from '../stream/auth.ts';
 import type { StreamOptions } from '../stream/hub.ts';
@@ -20,6 +22,10 @@ export interface AppDeps {
   advisories: AdvisoryService;
   /** Overwatch runs (built from the other deps when absent). */
   overwatch?: OverwatchService;
+  /** Drones flying assigned plans (pausable by dispatchers); absent in tests that do not need them. */
+  patrols?: PatrolBook;
+  /** Who is doing what (advisory cases, incidents, patrols). */
+  tasks?: TaskBoard;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

@@ -2,7 +2,7 @@
  * The parking-advisory loop: sightings → dwell per zone → an advisory case per overstay → a drone
  * (earliest arrival, battery enough) flies to hover near the vehicle → the loudspeaker says the
  * zone's advisory in zh-CN, then English → wait for the vehicle to leave → repeat or escalate →
- * the drone is released (sent home). The case logic is the pure state machine in advisory-case.ts;
+ * the drone is released: back to the patrol it was taken from, or home. The case logic is the pure state machine in advisory-case.ts;
  * this service carries out its actions with the fleet, the speaker and the injected clock.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,7 @@ import { executeCommand } from '../fleet/drone-commands.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
+import type { PatrolBook } from '../fleet/patrols.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
@@ -35,6 +36,8 @@ export interface AdvisoryOptions {
   clock: Clock;
   logger: Logger;
   tasks: TaskBoard;
+  /** Sends a released drone back to the patrol the case paused, or home. */
+  patrols: PatrolBook;
   broadcaster: AdvisoryBroadcaster;
   /** Broadcasts before the case goes to a ground unit (default 2). */
   maxBroadcasts?: number;
@@ -256,17 +259,12 @@ export class AdvisoryService {
     }
   }
 
-  /** The drone goes home (back to its base) and is free for the next task. */
+  /** The drone goes back to the patrol the case paused (or home) and is free for the next task. */
   private async release(id: string, droneId: string): Promise<void> {
     try {
-      const s = this.o.fleet.get(droneId);
-      if (s?.state.connected && s.state.armed && !s.state.landed) {
-        await this.act(droneId, 'advisory:release', { advisoryId: id }, (session) => executeCommand(session, { type: 'rtl' }));
-      }
+      await this.o.patrols.returnFromTask(droneId, id, (d, action, request, fn) => this.act(d, `advisory:${action}`, { advisoryId: id, ...(request as object) }, fn));
     } catch (err) {
       this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: release command failed');
-    } finally {
-      this.o.tasks.release(droneId, id);
     }
   }
 
