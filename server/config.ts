@@ -25,6 +25,10 @@ export interface Config {
   linkLostAfterMs: number;
   /** The parking-advisory loop: broadcasts before escalation, wait after each, hover height. */
   advisory: { maxBroadcasts: number; verifyS: number; hoverAltitudeM: number };
+  /** Incident dispatch: watch height, time a drone must be able to stay, on-scene radius. */
+  incident: { hoverAltitudeM: number; watchS: number; onSceneRadiusM: number };
+  /** A ground unit's typical report→on-scene time per incident kind ('*': any kind), seconds, for the response figures. */
+  groundUnitS: Record<string, number>;
   /** Commands (and mission changes) per operator per minute. */
   commandRatePerMin: number;
   /** Flight logs of every link under `<dataDir>/tlogs/` (EAGLE_TLOGS=off disables them). */
@@ -104,8 +108,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(Number.isInteger(advisory.maxBroadcasts) && advisory.maxBroadcasts >= 1)) throw new ConfigError('EAGLE_ADVISORY_MAX_BROADCASTS: a whole number ≥ 1');
   if (!(advisory.verifyS >= 1)) throw new ConfigError('EAGLE_ADVISORY_VERIFY_S: seconds ≥ 1');
   if (!(advisory.hoverAltitudeM >= 5 && advisory.hoverAltitudeM <= 120)) throw new ConfigError('EAGLE_ADVISORY_HOVER_M: metres from 5 to 120');
+  const incident = {
+    hoverAltitudeM: Number(env.EAGLE_INCIDENT_HOVER_M ?? 40),
+    watchS: Number(env.EAGLE_INCIDENT_WATCH_S ?? 600),
+    onSceneRadiusM: Number(env.EAGLE_INCIDENT_RADIUS_M ?? 25),
+  };
+  if (!(incident.hoverAltitudeM >= 5 && incident.hoverAltitudeM <= 120)) throw new ConfigError('EAGLE_INCIDENT_HOVER_M: metres from 5 to 120');
+  if (!(incident.watchS >= 0)) throw new ConfigError('EAGLE_INCIDENT_WATCH_S: seconds ≥ 0');
+  if (!(incident.onSceneRadiusM >= 5)) throw new ConfigError('EAGLE_INCIDENT_RADIUS_M: metres ≥ 5');
   return {
     advisory,
+    incident,
+    groundUnitS: groundUnitTimes(env.EAGLE_GROUND_UNIT_S ?? '180'),
     commandRatePerMin,
     speakerRangeM,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),
@@ -118,4 +132,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkLostAfterMs,
     tlogs: { enabled: tlogsFlag === 'on', maxFileBytes: Math.round(tlogMaxMiB * 1024 * 1024) },
   };
+}
+
+/** "180" (any kind) or "fight=240,crash=300,*=180": seconds from report to a ground unit on scene. */
+function groundUnitTimes(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind, value] = part.includes('=') ? part.split('=', 2) as [string, string] : ['*', part];
+    const s = Number(value);
+    if (!kind.trim() || !(s > 0)) throw new ConfigError(`EAGLE_GROUND_UNIT_S: "${part}" is not seconds > 0 or kind=seconds (e.g. "180" or "fight=240,*=180")`);
+    out[kind.trim()] = s;
+  }
+  return out;
 }

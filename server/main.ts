@@ -28,6 +28,7 @@ import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { PatrolBook } from './fleet/patrols.ts';
+import { IncidentService } from './incidents/incident-service.ts';
 import { TaskBoard } from './fleet/task-board.ts';
 import { AdvisoryService } from './warnings/advisory-service.ts';
 import { BroadcastService } from './warnings/broadcast-service.ts';
@@ -45,6 +46,8 @@ export interface RunningServer {
   advisories: AdvisoryService;
   /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
   broadcasts: BroadcastService;
+  /** Incident dispatch. */
+  incidents: IncidentService;
   /** Drones flying assigned plans, and who is doing what. */
   patrols: PatrolBook;
   tasks: TaskBoard;
@@ -135,9 +138,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const overwatch = new OverwatchService({ fleet, missions, store, clock, logger });
   const tasks = new TaskBoard();
   const patrols = new PatrolBook({ fleet, tasks, clock, logger });
+  const incidents = new IncidentService({ fleet, store, clock, logger, tasks, patrols, config: config.incident, busyElsewhere: (id) => overwatch.flies(id) });
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, patrols, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
   const app = await buildApp({
-    fleet, missions, overwatch, broadcasts, advisories, patrols, tasks, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
+    fleet, missions, overwatch, broadcasts, advisories, incidents, groundUnitS: config.groundUnitS, patrols, tasks, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -159,9 +163,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch, patrols, tasks,
+    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch, patrols, tasks, incidents,
     async close() {
       advisories.close();
+      incidents.close();
       overwatch.close();
       await app.close();
       await fleet.close();

@@ -2,6 +2,7 @@
  * Picks the drone that arrives first: from the air or from the ground, by flight time (climb,
  * distance at cruise, wind from telemetry when known), among drones with battery enough to get
  * there, stay on scene and come back with the reserve. Pure: drones and a target in, a ranking out.
+ * The flight's length comes from `pathLengthM` (the transit round no-fly zones in the server).
  */
 import type { Drone } from '../contracts/drone.ts';
 
@@ -40,8 +41,11 @@ import { distanceM } from './distance.ts';
 
 export { distanceM };
 
+/** How far the drone flies from `from` to the target: straight by default; null when it cannot get there (e.g. no way round a no-fly zone). */
+export type PathLength = (from: { lat: number; lon: number }, to: { lat: number; lon: number }) => number | null;
+
 /** Candidates by arrival time (earliest first), and why the others cannot go. */
-export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE): { candidates: Candidate[]; rejected: Rejection[] } {
+export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE, pathLengthM: PathLength = distanceM): { candidates: Candidate[]; rejected: Rejection[] } {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   for (const d of drones) {
@@ -50,13 +54,14 @@ export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (
     if (!d.position) { rejected.push({ droneId: d.id, reason: 'no position' }); continue; }
     if (d.battery.remainingPct === null) { rejected.push({ droneId: d.id, reason: 'battery unknown' }); continue; }
     const airborne = d.armed && !d.landed;
-    const dist = distanceM(d.position, target);
+    const dist = pathLengthM(d.position, target);
+    if (dist === null) { rejected.push({ droneId: d.id, reason: 'no way round the no-fly zones' }); continue; }
     const climbM = Math.max(0, target.altitudeM - Math.max(0, d.position.altRelM));
     const climbS = climbM / profile.climbMps;
     const prepS = airborne ? 0 : profile.groundPrepS;
     const etaS = prepS + climbS + dist / profile.cruiseMps;
     // there, on scene, and back to where it started (a conservative stand-in for "home")
-    const homeDist = d.home ? distanceM(target, d.home) : dist;
+    const homeDist = d.home ? (pathLengthM(target, d.home) ?? dist) : dist;
     const flightS = etaS + target.watchS + homeDist / profile.cruiseMps + target.altitudeM / profile.climbMps;
     const batteryNeededPct = (100 * flightS) / profile.enduranceS + profile.reservePct;
     if (batteryNeededPct > d.battery.remainingPct) {

@@ -16,6 +16,8 @@ export type DroneEventKind =
   | 'streams-requested'
   /** A parking-advisory case changed state (server/warnings). */
   | 'advisory'
+  /** An incident moved on (server/incidents): reported, a drone dispatched / airborne / on scene / lost, released. */
+  | 'incident'
   /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
   | 'broadcast'
   /** Overwatch runs (server/fleet/overwatch-runner.ts): a station became uncovered / covered again. */

@@ -16,7 +16,8 @@ import { executeCommand } from '../fleet/drone-commands.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
-import type { PatrolBook } from '../fleet/patrols.ts';
+import { auditedAction } from '../fleet/audited-action.ts';
+import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
@@ -72,10 +73,12 @@ export class AdvisoryService {
   /** After close, work still in flight (a broadcast, a flight) ends without touching the store. */
   private closed = false;
   private readonly timers: TimerHandle[] = [];
+  private readonly act: DroneAction;
   private readonly o: Required<Omit<AdvisoryOptions, 'profile' | 'busyElsewhere'>> & { profile: DispatchProfile; busyElsewhere: (droneId: string) => boolean };
 
   constructor(opts: AdvisoryOptions) {
     this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, busyElsewhere: () => false, ...opts };
+    this.act = auditedAction({ fleet: opts.fleet, store: opts.store, clock: opts.clock, operator: ADVISORY_OPERATOR, isClosed: () => this.closed });
     this.dwell = new DwellTracker(this.zones());
     for (const c of opts.store.advisories.list({ limit: 1000 })) if (!FINAL_STATES.has(c.state)) this.open.set(c.id, c);
     opts.fleet.onChange((session) => this.checkOnScene(session));
@@ -193,20 +196,6 @@ export class AdvisoryService {
 
   private dispatchQueued(): void {
     for (const c of [...this.open.values()].sort((a, b) => a.steps[0]!.at.localeCompare(b.steps[0]!.at))) if (c.state === 'detected') this.dispatch(c.id);
-  }
-
-  private async act(droneId: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>): Promise<void> {
-    const session = this.o.fleet.get(droneId);
-    if (!session) throw new AppError('DRONE_NOT_FOUND', `no drone ${droneId}`);
-    const auditId = this.o.store.audit.begin({ at: new Date(this.now()).toISOString(), operator: ADVISORY_OPERATOR, droneId, action, request });
-    try {
-      await fn(session);
-      if (!this.closed) this.o.store.audit.finish(auditId, { ok: true });
-    } catch (err) {
-      const e = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: (err as Error).message };
-      if (!this.closed) this.o.store.audit.finish(auditId, { ok: false, ...e });
-      throw err;
-    }
   }
 
   private async flyTo(id: string, droneId: string, lat: number, lon: number): Promise<void> {
