@@ -102,6 +102,31 @@ describe('incident dispatch', () => {
     expect(open.sort()).toEqual([minor.id, urgent.id].sort());
   }, 120_000);
 
+  it('flies round a no-fly zone that lies between the drone and the scene, never entering it', async () => {
+    await setup(1);
+    // a 120 m wide no-fly block centred 150 m north of the base; the scene is 300 m north
+    const c = north(150);
+    const h = 60 * M;
+    const block = [[c.lon - h / COS, c.lat - h], [c.lon + h / COS, c.lat - h], [c.lon + h / COS, c.lat + h], [c.lon - h / COS, c.lat + h], [c.lon - h / COS, c.lat - h]];
+    expect((await server!.api('POST', '/api/geofences', { name: 'stadium roof', kind: 'no-fly', geometry: { type: 'Polygon', coordinates: [block] } })).status).toBe(201);
+    const scene = north(300);
+    const [cand] = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body.candidates;
+    expect(cand.distanceM).toBeGreaterThan(310); // the way round, not the straight 300 m
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'fire', priority: 1 })).body;
+    let inside = 0;
+    let closestToCentreM = Infinity;
+    await waitFor(async () => {
+      const t = sim!.drones[0]!.truth();
+      const dN = (t.lat - c.lat) / M;
+      const dE = ((t.lon - c.lon) * COS) / M;
+      if (Math.abs(dN) < 60 && Math.abs(dE) < 60 && t.altitudeM > 1) inside++;
+      closestToCentreM = Math.min(closestToCentreM, Math.hypot(dN, dE));
+      return (await server!.api('GET', `/api/incidents/${reported.id}`)).body.state === 'on-scene';
+    }, { what: 'on scene after the detour', timeoutMs: 60_000, intervalMs: 50 });
+    expect(inside).toBe(0);
+    expect(closestToCentreM).toBeGreaterThan(60);
+  }, 120_000);
+
   it('never pulls a drone off its overwatch station: another drone goes', async () => {
     const [watcher, spare] = await setup(2);
     const station = north(250);
