@@ -41,11 +41,8 @@ import { distanceM } from './distance.ts';
 
 export { distanceM };
 
-export interface Wind {
-  speedMps: number;
-  /** Where the wind comes from, degrees clockwise from north (meteorological, as MAVLink WIND). */
-  fromDeg: number;
-}
+/** Where the wind comes from (degrees clockwise from north, as MAVLink WIND) and how fast. */
+export type Wind = NonNullable<Drone['wind']>;
 
 /** Bearing from a to b, degrees clockwise from north. */
 export function bearingDeg(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
@@ -87,7 +84,7 @@ export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (
     const climbS = climbM / profile.climbMps;
     const prepS = airborne ? 0 : profile.groundPrepS;
     // wind from the drone's own telemetry (ArduPilot's WIND estimate), along the straight bearing
-    const wind = (d as Drone & { wind?: Wind | null }).wind;
+    const wind = d.wind;
     const outMps = groundSpeedMps(profile.cruiseMps, bearingDeg(d.position, target), wind);
     const etaS = prepS + climbS + dist / outMps;
     // there, on scene, and back to where it started (a conservative stand-in for "home")

@@ -22,11 +22,12 @@ import { checkAirspace } from '../fleet/plan-assignment.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import { transit } from '../fleet/transit.ts';
 import type { IncidentFilter, Store } from '../store/store.ts';
-import type { Clock } from '../time/clock.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
 import { dronesMissing, reportIncident, stepIncident, type Incident, type IncidentAction, type IncidentEvent, type IncidentOutcome } from './incident.ts';
 
 export const INCIDENT_OPERATOR = 'incident-dispatch';
 const DRONE_COOLDOWN_MS = 15_000;
+const RETRY_EVERY_MS = 5000;
 
 export interface IncidentConfig {
   /** Watch height above take-off over the scene (default 40 m). */
@@ -68,6 +69,7 @@ export class IncidentService {
   private readonly config: IncidentConfig;
   private readonly profile: DispatchProfile;
   private closed = false;
+  private readonly retry: TimerHandle;
 
   constructor(private readonly o: IncidentOptions) {
     this.config = { ...DEFAULT_INCIDENT_CONFIG, ...o.config };
@@ -81,10 +83,13 @@ export class IncidentService {
       for (const i of [...this.open.values()]) this.apply(i.id, { kind: 'droneLost', droneId: e.droneId, reason: 'link lost', atMs: this.now() });
     });
     o.tasks.onReleased(() => this.dispatchQueued());
+    // drones come free in other ways too (a link regained, a rest after a failure ends)
+    this.retry = o.clock.setInterval(() => this.dispatchQueued(), RETRY_EVERY_MS);
   }
 
   close(): void {
     this.closed = true;
+    this.retry.cancel();
   }
 
   report(input: ReportInput, by: string): Incident {

@@ -85,6 +85,26 @@ describe('incident dispatch', () => {
     expect(audit).toEqual(expect.arrayContaining([['incident-dispatch', 'incident:fly'], ['incident-dispatch', 'incident:return-home']]));
   }, 150_000);
 
+  it('passes over the nearest drone when its battery is too low, and sends a farther one with enough', async () => {
+    const [a, b] = await setup(2, { batteryPct: (i) => (i === 0 ? 30 : 100) });
+    const low = sim!.drones[0]!.sysid === Number(a.replace(/\D/g, '')) ? a : b;
+    const full = low === a ? b : a;
+    // the low drone stands nearest the scene: move the full one 150 m south first
+    await server!.api('POST', `/api/drones/${full}/commands`, { type: 'takeoff', altitudeM: 20 });
+    await server!.api('POST', `/api/drones/${full}/commands`, { type: 'goto', ...north(-150), altitudeM: 20 });
+    await waitFor(async () => metresBetween((await server!.api('GET', `/api/drones/${full}`)).body.position, north(-150)) < 5, { what: 'the full drone 150 m south', timeoutMs: 40_000 });
+    await server!.api('POST', `/api/drones/${full}/commands`, { type: 'land' });
+    await waitFor(async () => { const d = (await server!.api('GET', `/api/drones/${full}`)).body; return d.landed && !d.armed; }, { what: 'landed and disarmed again', timeoutMs: 40_000 });
+
+    const scene = north(200);
+    const ranking = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body;
+    expect(ranking.rejected).toEqual([{ droneId: low, reason: expect.stringMatching(/^battery 3\d% < \d+% needed$/) }]);
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'lost-person', priority: 2 })).body;
+    expect(reported.droneId).toBe(full);
+    await incident(reported.id, (i) => i.state === 'on-scene', 'the full drone on scene');
+    expect(sim!.drones[simIndexOf(low)]!.truth().armed).toBe(false);
+  }, 150_000);
+
   it('serves the most urgent waiting incident first when the only drone comes free', async () => {
     const [only] = await setup(1);
     const first = (await server!.api('POST', '/api/incidents', { ...north(150), kind: 'crash', priority: 3 })).body;

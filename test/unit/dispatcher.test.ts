@@ -51,7 +51,7 @@ describe('dispatcher', () => {
   });
 
   it('prefers the drone with the wind behind it over one as far away that would fly into the wind', () => {
-    const windy = (d: Drone) => ({ ...d, wind: { speedMps: 6, fromDeg: 0 } });
+    const windy = (d: Drone): Drone => ({ ...d, wind: { speedMps: 6, fromDeg: 0 } });
     // the target is 1000 m north of home: one drone 500 m south of it (flies north, into the wind), one 500 m north (flies south, wind behind)
     const { candidates } = rankForDispatch([windy(drone('upwind-leg', { northM: 500 })), windy(drone('downwind-leg', { northM: 1500 }))], target, () => false);
     expect(candidates.map((c) => c.droneId)).toEqual(['downwind-leg', 'upwind-leg']);
