@@ -122,4 +122,13 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX advisories_open ON advisories(state, opened_at);
   `,
+  // 6: road segments for traffic monitoring (JSON documents; updated in place)
+  `
+  CREATE TABLE roads (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  `,
 ];
