@@ -25,6 +25,8 @@ export interface Config {
   linkLostAfterMs: number;
   /** The parking-advisory loop: broadcasts before escalation, wait after each, hover height. */
   advisory: { maxBroadcasts: number; verifyS: number; hoverAltitudeM: number };
+  /** Traffic levels: sliding window and dwell before a new level is adopted (server/traffic/segment-level.ts). */
+  traffic: { windowS: number; dwellS: number };
   /** Commands (and mission changes) per operator per minute. */
   commandRatePerMin: number;
   /** Flight logs of every link under `<dataDir>/tlogs/` (EAGLE_TLOGS=off disables them). */
@@ -104,8 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(Number.isInteger(advisory.maxBroadcasts) && advisory.maxBroadcasts >= 1)) throw new ConfigError('EAGLE_ADVISORY_MAX_BROADCASTS: a whole number ≥ 1');
   if (!(advisory.verifyS >= 1)) throw new ConfigError('EAGLE_ADVISORY_VERIFY_S: seconds ≥ 1');
   if (!(advisory.hoverAltitudeM >= 5 && advisory.hoverAltitudeM <= 120)) throw new ConfigError('EAGLE_ADVISORY_HOVER_M: metres from 5 to 120');
+  const traffic = { windowS: Number(env.EAGLE_TRAFFIC_WINDOW_S ?? 60), dwellS: Number(env.EAGLE_TRAFFIC_DWELL_S ?? 20) };
+  if (!(traffic.windowS >= 5 && traffic.windowS <= 3600)) throw new ConfigError('EAGLE_TRAFFIC_WINDOW_S: seconds from 5 to 3600');
+  if (!(traffic.dwellS >= 0 && traffic.dwellS <= 3600)) throw new ConfigError('EAGLE_TRAFFIC_DWELL_S: seconds from 0 to 3600');
   return {
     advisory,
+    traffic,
     commandRatePerMin,
     speakerRangeM,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),

@@ -28,6 +28,7 @@ import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { TaskBoard } from './fleet/task-board.ts';
+import { TrafficService } from './traffic/traffic-service.ts';
 import { AdvisoryService } from './warnings/advisory-service.ts';
 import { BroadcastService } from './warnings/broadcast-service.ts';
 
@@ -42,6 +43,8 @@ export interface RunningServer {
   store: Store;
   /** The parking-advisory loop. */
   advisories: AdvisoryService;
+  /** Traffic monitoring (a simulation hands it its clock with `useClock`). */
+  traffic: TrafficService;
   /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
   broadcasts: BroadcastService;
   /** Every /api route with the role it needs. */
@@ -131,8 +134,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const overwatch = new OverwatchService({ fleet, missions, store, clock, logger });
   const tasks = new TaskBoard();
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
+  const traffic = new TrafficService({ fleet, store, clock, logger, rule: config.traffic });
   const app = await buildApp({
-    fleet, missions, overwatch, broadcasts, advisories, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
+    fleet, missions, overwatch, broadcasts, advisories, traffic, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -154,9 +158,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch,
+    url, fleet, links, store, broadcasts, advisories, traffic, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch,
     async close() {
       advisories.close();
+      traffic.close();
       overwatch.close();
       await app.close();
       await fleet.close();

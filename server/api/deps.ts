@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
 import type { BroadcastService } from '../warnings/broadcast-service.ts';
 import type { Clock } from '../time/clock.ts';
+import type { TrafficService } from '../traffic/traffic-service.ts';
 
 export interface AppDeps {
   fleet: Fleet;
@@ -18,6 +19,8 @@ export interface AppDeps {
   broadcasts: BroadcastService;
   /** The parking-advisory loop (zones, sightings, cases). */
   advisories: AdvisoryService;
+  /** Traffic monitoring: road segments' levels from sightings and counts. */
+  traffic: TrafficService;
   /** Overwatch runs (built from the other deps when absent). */
   overwatch?: OverwatchService;
   store: Store;

@@ -16,6 +16,8 @@ export type DroneEventKind =
   | 'streams-requested'
   /** A parking-advisory case changed state (server/warnings). */
   | 'advisory'
+  /** A road segment's traffic level changed (server/traffic/traffic-service.ts). */
+  | 'traffic'
   /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
   | 'broadcast'
   /** Overwatch runs (server/fleet/overwatch-runner.ts): a station became uncovered / covered again. */
