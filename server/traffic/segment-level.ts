@@ -12,7 +12,7 @@
  *
  *            r ≥ 0.70        r ≥ 0.45          r ≥ 0.20           r < 0.20
  *   speed:   free     │      slow       │      congested   │      jammed
- *   density: k < 20   │      k ≥ 20     │      k ≥ 35      │      k ≥ 70
+ *   density: k < 35   │      k ≥ 35     │      k ≥ 55      │      k ≥ 85
  *                     b0                b1                 b2          (b = boundary)
  *
  *   candidate = the worse of the speed level and the density level, where each boundary is a
@@ -59,7 +59,7 @@ export const DEFAULT_RULE: LevelRule = {
   dwellS: 20,
   speedRatios: [0.7, 0.45, 0.2],
   speedMargin: 0.05,
-  densityPerKm: [20, 35, 70],
+  densityPerKm: [35, 55, 85],
   densityMarginFraction: 0.1,
   densityRecentS: 10,
 };

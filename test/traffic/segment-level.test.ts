@@ -23,12 +23,12 @@ function drive(seg: SegmentLevel, clock: FakeClock, seconds: number, speedAt: (t
 describe('traffic level rule', () => {
   it('maps speed ratio to a level at 0.7, 0.45 and 0.2 of free flow, and density can only make it worse', () => {
     expect([0.95, 0.7, 0.69, 0.45, 0.44, 0.2, 0.19, 0].map((r) => rawLevel(r, null))).toEqual(['free', 'free', 'slow', 'slow', 'congested', 'congested', 'jammed', 'jammed']);
-    expect(rawLevel(0.9, 10)).toBe('free');
-    expect(rawLevel(0.9, 25)).toBe('slow');
-    expect(rawLevel(0.9, 40)).toBe('congested');
+    expect(rawLevel(0.9, 30)).toBe('free'); // a busy but moving road
+    expect(rawLevel(0.9, 40)).toBe('slow');
+    expect(rawLevel(0.9, 60)).toBe('congested');
     expect(rawLevel(0.9, 90)).toBe('jammed');
     expect(rawLevel(0.1, 5)).toBe('jammed');
-    expect(rawLevel(null, 50)).toBe('congested');
+    expect(rawLevel(null, 70)).toBe('congested');
   });
 
   it('crosses a boundary only past the margin, seen from the current level (Schmitt trigger)', () => {
@@ -39,10 +39,10 @@ describe('traffic level rule', () => {
     expect(speedLevel(0.1, 'free')).toBe('jammed');
     expect(speedLevel(0.22, 'jammed')).toBe('jammed');
     expect(speedLevel(0.26, 'jammed')).toBe('congested');
-    expect(densityLevel(21, 'free')).toBe('free'); // 20 · 1.1 = 22 needed
-    expect(densityLevel(23, 'free')).toBe('slow');
-    expect(densityLevel(19, 'slow')).toBe('slow'); // 20 · 0.9 = 18 to leave
-    expect(densityLevel(17, 'slow')).toBe('free');
+    expect(densityLevel(37, 'free')).toBe('free'); // 35 · 1.1 = 38.5 needed
+    expect(densityLevel(39, 'free')).toBe('slow');
+    expect(densityLevel(33, 'slow')).toBe('slow'); // 35 · 0.9 = 31.5 to leave
+    expect(densityLevel(31, 'slow')).toBe('free');
   });
 
   it('adopts a new level only after it held for the dwell, and publishes each change once', () => {
@@ -133,12 +133,12 @@ describe('traffic level rule', () => {
     for (let i = 0; i < 5; i++) seg.addVehicle({ atMs: now() - 1000, speedMps: 14, trackId: 'car-0' }, now());
     seg.evaluate(now());
     expect(seg.estimate.densityPerKm).toBe(12);
-    // a count of 80 vehicles on the whole segment: 80 per km per lane → jammed by density alone, though speeds look free
-    seg.addCount({ atMs: now(), vehicles: 80, meanSpeedMps: 13 }, now());
+    // a count of 100 vehicles on the whole segment: 100 per km per lane → jammed by density alone, though speeds look free
+    seg.addCount({ atMs: now(), vehicles: 100, meanSpeedMps: 13 }, now());
     seg.evaluate(now());
-    expect(seg.estimate.densityPerKm).toBe(80);
-    // the count's mean speed weighs 80 vehicles against 17 sightings at 14
-    expect(seg.estimate.speedMps).toBeCloseTo((17 * 14 + 80 * 13) / 97, 2);
+    expect(seg.estimate.densityPerKm).toBe(100);
+    // the count's mean speed weighs 100 vehicles against 17 sightings at 14
+    expect(seg.estimate.speedMps).toBeCloseTo((17 * 14 + 100 * 13) / 117, 2);
     clock.advance(11_000);
     const change = seg.evaluate(now());
     expect(change).toMatchObject({ previous: 'free', level: 'jammed' });
