@@ -68,7 +68,8 @@ describe('traffic monitoring with the simulator', () => {
     expect((await server.api('POST', `/api/drones/${droneId}/commands`, { type: 'goto', lat: spot.lat, lon: spot.lon, altitudeM: 40 })).status).toBe(200);
     const frame = new LocalFrame(spot);
     await waitFor(() => { const t = sim!.drones[0]!.truth(); const ne = frame.toNorthEast(t); return Math.hypot(ne.northM, ne.eastM) < 8 && t.altitudeM > 35; }, { what: 'the drone over the stretch', timeoutMs: 15_000 });
-    expect(simS(), 'the drone is on station before the jam forms').toBeLessThan(JAM.startS - 20);
+    const onStationS = simS();
+    expect(onStationS, 'the drone is on station before the jam forms').toBeLessThan(JAM.startS - 20);
 
     // before the jam: traffic seen, and free
     const seenFree = await waitFor(async () => { const s = (await server!.api('GET', '/api/traffic')).body.segments[0]; return s.observed && s.samples >= 3 ? s : null; }, { what: 'free traffic seen', timeoutMs: 10_000, intervalMs: 100 });
@@ -116,6 +117,6 @@ describe('traffic monitoring with the simulator', () => {
     const stored = await waitFor(async () => { const e = (await server!.api('GET', `/api/traffic/events?roadId=${roadId}`)).body.events; return e.length === events.length ? e : null; }, { what: 'the stored changes' });
     expect(stored.map((e: any) => e.level).reverse()).toEqual(levels);
     expect(traffic.analytics.counters.sendErrors).toBe(0);
-    console.log(`traffic e2e: jammed ${detectedAfterS.toFixed(0)} s after the jam began to form, free ${clearedAfterS.toFixed(0)} s after it cleared; levels ${levels.join(' → ')}`);
+    console.log(`traffic e2e: drone on station at ${onStationS.toFixed(0)} s; jammed ${detectedAfterS.toFixed(0)} s after the jam began to form, free ${clearedAfterS.toFixed(0)} s after it cleared; levels free → ${levels.join(' → ')}`);
   }, 60_000);
 });
