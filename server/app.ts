@@ -16,6 +16,7 @@ import { broadcastRoutes } from './api/broadcasts.ts';
 import { installAuth, type RouteRoleEntry } from './api/auth-hook.ts';
 import { droneRoutes } from './api/drones.ts';
 import type { AppDeps } from './api/deps.ts';
+import { incidentRoutes } from './api/incidents.ts';
 import { geofenceRoutes } from './api/geofences.ts';
 import { planRoutes } from './api/plans.ts';
 import { healthRoutes } from './api/health.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(planRoutes(deps));
   await app.register(broadcastRoutes(deps));
   await app.register(advisoryRoutes(deps, deps.advisories));
+  if (deps.incidents) await app.register(incidentRoutes(deps, deps.incidents));
   await app.register(trafficRoutes(deps));
   await app.register(meRoutes());
   serveConsole(app, deps.mapboxToken ?? null);

@@ -25,6 +25,10 @@ export interface Config {
   linkLostAfterMs: number;
   /** The parking-advisory loop: broadcasts before escalation, wait after each, hover height. */
   advisory: { maxBroadcasts: number; verifyS: number; hoverAltitudeM: number };
+  /** Incident dispatch: watch height, time a drone must be able to stay, on-scene radius. */
+  incident: { hoverAltitudeM: number; watchS: number; onSceneRadiusM: number };
+  /** A ground unit's typical report→on-scene time per incident kind ('*': any kind), seconds, for the response figures. */
+  groundUnitS: Record<string, number>;
   /** Traffic levels: sliding window and dwell before a new level is adopted (server/traffic/segment-level.ts). */
   traffic: { windowS: number; dwellS: number };
   /** Commands (and mission changes) per operator per minute. */
@@ -109,9 +113,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const traffic = { windowS: Number(env.EAGLE_TRAFFIC_WINDOW_S ?? 60), dwellS: Number(env.EAGLE_TRAFFIC_DWELL_S ?? 20) };
   if (!(traffic.windowS >= 5 && traffic.windowS <= 3600)) throw new ConfigError('EAGLE_TRAFFIC_WINDOW_S: seconds from 5 to 3600');
   if (!(traffic.dwellS >= 0 && traffic.dwellS <= 3600)) throw new ConfigError('EAGLE_TRAFFIC_DWELL_S: seconds from 0 to 3600');
+  const incident = {
+    hoverAltitudeM: Number(env.EAGLE_INCIDENT_HOVER_M ?? 40),
+    watchS: Number(env.EAGLE_INCIDENT_WATCH_S ?? 600),
+    onSceneRadiusM: Number(env.EAGLE_INCIDENT_RADIUS_M ?? 25),
+  };
+  if (!(incident.hoverAltitudeM >= 5 && incident.hoverAltitudeM <= 120)) throw new ConfigError('EAGLE_INCIDENT_HOVER_M: metres from 5 to 120');
+  if (!(incident.watchS >= 0)) throw new ConfigError('EAGLE_INCIDENT_WATCH_S: seconds ≥ 0');
+  if (!(incident.onSceneRadiusM >= 5)) throw new ConfigError('EAGLE_INCIDENT_RADIUS_M: metres ≥ 5');
   return {
     advisory,
+    incident,
     traffic,
+    groundUnitS: groundUnitTimes(env.EAGLE_GROUND_UNIT_S ?? '180'),
     commandRatePerMin,
     speakerRangeM,
     http: hostPort(env.EAGLE_HTTP ?? '127.0.0.1:8080', 'EAGLE_HTTP'),
@@ -124,4 +138,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkLostAfterMs,
     tlogs: { enabled: tlogsFlag === 'on', maxFileBytes: Math.round(tlogMaxMiB * 1024 * 1024) },
   };
+}
+
+/** "180" (any kind) or "fight=240,crash=300,*=180": seconds from report to a ground unit on scene. */
+function groundUnitTimes(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind, value] = part.includes('=') ? part.split('=', 2) as [string, string] : ['*', part];
+    const s = Number(value);
+    if (!kind.trim() || !(s > 0)) throw new ConfigError(`EAGLE_GROUND_UNIT_S: "${part}" is not seconds > 0 or kind=seconds (e.g. "180" or "fight=240,*=180")`);
+    out[kind.trim()] = s;
+  }
+  return out;
 }

@@ -27,6 +27,8 @@ import { TimestampStore, timestampFileFor } from './mavlink/signing/timestamp-st
 import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
+import { PatrolBook } from './fleet/patrols.ts';
+import { IncidentService } from './incidents/incident-service.ts';
 import { TaskBoard } from './fleet/task-board.ts';
 import { TrafficService } from './traffic/traffic-service.ts';
 import { AdvisoryService } from './warnings/advisory-service.ts';
@@ -47,6 +49,11 @@ export interface RunningServer {
   traffic: TrafficService;
   /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
   broadcasts: BroadcastService;
+  /** Incident dispatch. */
+  incidents: IncidentService;
+  /** Drones flying assigned plans, and who is doing what. */
+  patrols: PatrolBook;
+  tasks: TaskBoard;
   /** Every /api route with the role it needs. */
   routeRoles: RouteRoleEntry[];
   /** The admin token generated at this (first) start, shown once; null otherwise. */
@@ -133,10 +140,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const missions = new MissionService({ clock });
   const overwatch = new OverwatchService({ fleet, missions, store, clock, logger });
   const tasks = new TaskBoard();
-  const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
+  const patrols = new PatrolBook({ fleet, tasks, clock, logger });
+  const incidents = new IncidentService({ fleet, store, clock, logger, tasks, patrols, config: config.incident, busyElsewhere: (id) => overwatch.flies(id) });
+  const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, patrols, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
   const traffic = new TrafficService({ fleet, store, clock, logger, rule: config.traffic });
   const app = await buildApp({
-    fleet, missions, overwatch, broadcasts, advisories, traffic, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
+    fleet, missions, overwatch, broadcasts, advisories, traffic, incidents, groundUnitS: config.groundUnitS, patrols, tasks, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -158,9 +167,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, broadcasts, advisories, traffic, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch,
+    url, fleet, links, store, broadcasts, advisories, traffic, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch, patrols, tasks, incidents,
     async close() {
       advisories.close();
+      incidents.close();
       traffic.close();
       overwatch.close();
       await app.close();

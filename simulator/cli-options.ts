@@ -13,6 +13,7 @@ export const USAGE = `usage: npm run sim -- [flags]
   --fault I:KIND[:ARG][@T]   inject a fault into drone I at T s: link-drop:SECONDS, packet-loss:PERCENT,
                              gps-loss[:SECONDS], battery-fault, motor-failure, speaker-fault[:SECONDS] (repeatable)
   --packet-loss PERCENT      packet loss on every drone's link from the start
+  --battery-pct [I:]PCT      state of charge at power-on: every drone, or drone I (repeatable) (100)
   --legacy-mission-request   ask for mission items with MISSION_REQUEST (as ArduCopter 4.x does)
   --position-settle-ms MS    time until the position estimate is ready (5000)
   --tick-ms MS               physics tick (50)
@@ -29,6 +30,8 @@ export function parseCli(argv: readonly string[]): SimFleetOptions {
   const o: SimFleetOptions = { drones: 6, link: DEFAULT_LINK, home: DEMO_BASE, sysidBase: 1, speedup: 1, seed: 1 };
   const faults: ScheduledFault[] = [];
   let lossPct = 0;
+  let batteryAll = 100;
+  const batteryOf = new Map<number, number>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -55,6 +58,15 @@ export function parseCli(argv: readonly string[]): SimFleetOptions {
       case '--seed': o.seed = number(flag, value()); break;
       case '--fault': faults.push(parseFault(value())); break;
       case '--packet-loss': lossPct = number(flag, value()); break;
+      case '--battery-pct': {
+        const v = value();
+        const m = /^(\d+):(.+)$/.exec(v);
+        const pct = number(flag, m ? m[2] : v);
+        if (pct < 0 || pct > 100) throw new Error('--battery-pct must be 0–100');
+        if (m) batteryOf.set(Number(m[1]), pct);
+        else batteryAll = pct;
+        break;
+      }
       case '--legacy-mission-request': o.legacyMissionRequests = true; break;
       case '--position-settle-ms': o.positionSettleMs = number(flag, value()); break;
       case '--tick-ms': o.tickMs = number(flag, value()); break;
@@ -66,5 +78,7 @@ export function parseCli(argv: readonly string[]): SimFleetOptions {
   }
   if (lossPct > 0) for (let d = 0; d < (o.drones ?? 6); d++) faults.push({ droneIndex: d, atS: 0, fault: { kind: 'packet-loss', percent: lossPct } });
   o.faults = faults;
+  if (batteryOf.size > 0) o.batteryPct = (i) => batteryOf.get(i) ?? batteryAll;
+  else if (batteryAll !== 100) o.batteryPct = batteryAll;
   return o;
 }

@@ -5,7 +5,7 @@
 import type { Clock } from '../server/time/clock.ts';
 import { Copter, type CopterOptions } from './autopilot/copter.ts';
 import { modeName } from './autopilot/modes.ts';
-import type { SensorInputs } from './autopilot/sensors.ts';
+import type { SensorInputs, WindEstimate } from './autopilot/sensors.ts';
 import type { Fault } from './faults.ts';
 import type { LatLon, LocalFrame, NorthEast } from './geo.ts';
 import { VehicleEndpoint } from './mavlink/vehicle-endpoint.ts';
@@ -18,6 +18,11 @@ import { MOTORS_OFF, parkedState, type Environment, type PhysicsCommand, type Ve
 import { step } from './physics/step.ts';
 import type { Prng } from './prng.ts';
 
+/**
+ * The environment's wind. `northMps`/`eastMps` are the mean velocity of the AIR over the ground (the
+ * direction it blows TO): `{ northMps: 0, eastMps: -3 }` moves the air west, a 3 m/s wind FROM the
+ * east (090°, as WIND.direction reports it). Gusts add a seeded Ornstein-Uhlenbeck component.
+ */
 export interface WindConfig {
   northMps: number;
   eastMps: number;
@@ -61,7 +66,12 @@ export interface SimDroneOptions {
   params: Record<string, number>;
   legacyMissionRequests: boolean;
   payloads: PayloadComponent[];
+  /** State of charge at power-on, 0–100 (default 100). */
+  batteryPct?: number;
 }
+
+/** Time constant of the wind estimate's smoothing (ArduPilot's estimate follows gusts with a lag). */
+export const WIND_ESTIMATE_TAU_S = 2;
 
 export class SimDrone {
   readonly index: number;
@@ -80,6 +90,7 @@ export class SimDrone {
   private readonly bootMs: number;
   private motorFailed = false;
   private gpsLostUntilMs = -Infinity;
+  private windEstimate: WindEstimate | null = null;
 
   constructor(o: SimDroneOptions) {
     this.index = o.index;
@@ -92,7 +103,7 @@ export class SimDrone {
     this.sensorRng = o.rng.fork();
     const linkRng = o.rng.fork();
     this.gps = new GpsSensor(defaultGps, this.sensorRng);
-    this.state = parkedState(o.airframe, o.parkedAt.northM, o.parkedAt.eastM, o.parkedAt.yawDeg);
+    this.state = parkedState(o.airframe, o.parkedAt.northM, o.parkedAt.eastM, o.parkedAt.yawDeg, (o.batteryPct ?? 100) / 100);
     let endpoint: VehicleEndpoint | null = null;
     this.copter = new Copter(this.bootMs, o.frame, o.groundAmslM, {
       statusText: (sev, text) => endpoint?.statusText(sev, text),
@@ -120,6 +131,7 @@ export class SimDrone {
       gustNoiseNorth: this.physicsRng.gaussian(), gustNoiseEast: this.physicsRng.gaussian(), motorFailed: this.motorFailed,
     };
     this.state = step(this.state, this.command, dtS, env, this.airframe);
+    this.estimateWind(wind, dtS);
     this.gps.lost = nowMs < this.gpsLostUntilMs;
     this.current = this.readSensors(dtS);
     this.command = this.copter.tick(nowMs, this.current);
@@ -159,6 +171,23 @@ export class SimDrone {
     return this.state;
   }
 
+  /**
+   * The air's velocity (mean wind + the current gust) through a first-order lag: starts at the true
+   * value on the first step, then follows it with WIND_ESTIMATE_TAU_S. Draws nothing from the PRNG.
+   */
+  private estimateWind(wind: WindConfig, dtS: number): void {
+    const northMps = wind.northMps + this.state.gustNorthMps;
+    const eastMps = wind.eastMps + this.state.gustEastMps;
+    const e = this.windEstimate;
+    if (!e) {
+      this.windEstimate = { northMps, eastMps, downMps: 0 };
+      return;
+    }
+    const k = Math.min(1, dtS / WIND_ESTIMATE_TAU_S);
+    e.northMps += (northMps - e.northMps) * k;
+    e.eastMps += (eastMps - e.eastMps) * k;
+  }
+
   private readSensors(dtS: number): SensorInputs {
     const s = this.state;
     const sinceBootS = s.timeS;
@@ -175,6 +204,7 @@ export class SimDrone {
         voltageV: s.battery.voltageV, currentA: s.battery.currentA, usedMah: s.battery.usedAh * 1000,
         remainingPct: remainingFraction(spec, s.battery) * 100,
       },
+      wind: this.windEstimate && { ...this.windEstimate },
     };
   }
 }

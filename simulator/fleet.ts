@@ -37,7 +37,10 @@ export interface SimFleetOptions {
   startTimeMs?: number;
   groundAmslM?: number;
   airframe?: Airframe;
+  /** Mean wind as the velocity of the air (blowing TO: `eastMps: -3` is a wind FROM the east) plus gusts. */
   wind?: Partial<WindConfig>;
+  /** State of charge at power-on, 0–100 (default 100); per drone with a function of the drone index. */
+  batteryPct?: number | ((droneIndex: number) => number);
   /** Milliseconds after power-on until the position estimate is ready (default 5000). */
   positionSettleMs?: number;
   /** Parameter overrides for every drone (ArduCopter names). */
@@ -98,6 +101,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
   const lockstep = options.lockstep ?? false;
   const rng = new Prng(options.seed ?? 1);
   const frame = new LocalFrame(home);
+  const batteryPct = Array.from({ length: count }, (_, i) => startBatteryPct(options.batteryPct, i));
   const world = new World(options.startTimeMs ?? Date.now(), tickMs, { ...DEFAULT_WIND, ...options.wind });
   const copterOptions: CopterOptions = { positionSettleMs: options.positionSettleMs ?? 5000 };
   const spots = parkingSpots(count);
@@ -111,6 +115,7 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
       parkedAt: spots[i]!, airframe: options.airframe ?? patrolQuad, clock: world.clock, rng: rng.fork(), link, tickMs,
       copter: copterOptions, params: options.params ?? {}, legacyMissionRequests: typeof options.legacyMissionRequests === 'function' ? options.legacyMissionRequests(i) : options.legacyMissionRequests ?? false,
       payloads: [...(options.payloads?.(i) ?? []), ...(speaker ? [speaker] : [])],
+      batteryPct: batteryPct[i]!,
     }));
   }
   const bindHost = isLoopback(link.host) ? '127.0.0.1' : '0.0.0.0';
@@ -169,6 +174,12 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
       await Promise.all(world.drones.map((d) => d.endpoint.close()));
     },
   };
+}
+
+function startBatteryPct(option: SimFleetOptions['batteryPct'], index: number): number {
+  const pct = typeof option === 'function' ? option(index) : option ?? 100;
+  if (!Number.isFinite(pct) || pct < 0 || pct > 100) throw new Error(`batteryPct must be 0–100 (drone ${index}: ${pct})`);
+  return pct;
 }
 
 function speakerPosition(world: World, index: number): { lat: number; lon: number; altitudeM: number } | null {

@@ -4,6 +4,9 @@ import type { AdvisoryService } from '../warnings/advisory-service.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { MissionService } from '../fleet/missions.ts';
+import type { IncidentService } from '../incidents/incident-service.ts';
+import type { PatrolBook } from '../fleet/patrols.ts';
+import type { TaskBoard } from '../fleet/task-board.ts';
 import type { OverwatchService } from '../fleet/overwatch-service.ts';
 import type { Authenticate } from '../stream/auth.ts';
 import type { StreamOptions } from '../stream/hub.ts';
@@ -19,10 +22,18 @@ export interface AppDeps {
   broadcasts: BroadcastService;
   /** The parking-advisory loop (zones, sightings, cases). */
   advisories: AdvisoryService;
+  /** Incident dispatch (absent in tests that build the app without it: its routes are then not served). */
+  incidents?: IncidentService;
+  /** A ground unit's report→on-scene seconds per incident kind ('*': any), for /api/metrics/response. */
+  groundUnitS?: Record<string, number>;
   /** Traffic monitoring: road segments' levels from sightings and counts. */
   traffic: TrafficService;
   /** Overwatch runs (built from the other deps when absent). */
   overwatch?: OverwatchService;
+  /** Drones flying assigned plans (pausable by dispatchers); absent in tests that do not need them. */
+  patrols?: PatrolBook;
+  /** Who is doing what (advisory cases, incidents, patrols). */
+  tasks?: TaskBoard;
   store: Store;
   auth: Authenticator;
   /** Commands per operator per minute on command routes. */

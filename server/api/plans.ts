@@ -68,14 +68,18 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       config: { role: 'operator', rateLimit: commandRateLimit(deps) },
       schema: {
         summary: 'Upload the plan to drones (one part each: the route, a sortie, or an overwatch station) and start it',
-        description: 'Checked again against the current airspace first. Each drone\'s upload and start is audited; a drone that fails does not stop the others (see each assignment\'s result).',
+        description: 'Checked again against the current airspace first. Each drone\'s upload and start is audited; a drone that fails does not stop the others (see each assignment\'s result). A started drone patrols: an advisory case or an incident may pause it, and it resumes where it left off afterwards. A drone on an advisory case or an incident is refused (409 DRONE_BUSY).',
         tags: ['planning'], params: PlanId,
         body: Type.Object({ droneIds: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, uniqueItems: true }) }, { additionalProperties: false }),
-        response: withErrors({ 200: Type.Object({ planId: Type.String(), assignments: Type.Array(Assignment) }) }, 400, 404),
+        response: withErrors({ 200: Type.Object({ planId: Type.String(), assignments: Type.Array(Assignment) }) }, 400, 404, 409),
       },
     }, async (req) => {
       const p = stored(req.params.id);
       const sessions = req.body.droneIds.map((id) => findDrone(deps.fleet, id));
+      for (const s of sessions) {
+        const task = deps.tasks?.taskOf(s.id);
+        if (task && !task.pausable) throw new AppError('DRONE_BUSY', `drone ${s.id} is on ${task.kind} ${task.id}: assign it when that is over`, { droneId: s.id, task: task.kind, taskId: task.id });
+      }
       const assignments = await assignPlan(p, sessions, {
         missions: deps.missions,
         airspace: airspaceOf(deps.store.geofences.list()),
@@ -83,6 +87,7 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         run: (droneId, part, fn) => audited(deps, req, droneId, 'plan:assign', { planId: p.id, part }, fn),
       });
       deps.store.plans.setAssignments(p.id, [...p.assignments, ...assignments]);
+      for (const a of assignments) if (a.result === 'started') deps.patrols?.started(a.droneId, p.id, a.part);
       return { planId: p.id, assignments };
     });
 

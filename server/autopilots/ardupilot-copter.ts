@@ -85,6 +85,12 @@ export const ardupilotCopter: AutopilotAdapter = {
     await v.command('mission start', longCommand(MAV_CMD.MISSION_START, { 1: 0, 2: 0 }));
   },
 
+  async resumeMission(v, seq) {
+    // The current item first, then AUTO: Copter resumes at the current item (MIS_RESTART 0).
+    await v.command('mission current', longCommand(MAV_CMD.DO_SET_MISSION_CURRENT, { 1: seq }));
+    await this.setMode(v, 'AUTO');
+  },
+
   async enableFence(v, ceilingM) {
     // FENCE_TYPE bits: 1 max altitude, 2 circle around home, 4 polygons (and the circles of the FENCE list)
     await v.setParam('FENCE_ALT_MAX', ceilingM);

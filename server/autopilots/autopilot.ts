@@ -51,6 +51,8 @@ export interface AutopilotAdapter {
   returnToLaunch(v: VehicleControl): Promise<void>;
   setSpeed(v: VehicleControl, speedMps: number): Promise<void>;
   startMission(v: VehicleControl): Promise<void>;
+  /** Fly the uploaded mission again from item `seq` (as the vehicle numbers it), e.g. back to a paused patrol. */
+  resumeMission(v: VehicleControl, seq: number): Promise<void>;
   /** Make the vehicle enforce its uploaded FENCE list and an altitude ceiling by itself (return home on breach). */
   enableFence(v: VehicleControl, ceilingM: number): Promise<void>;
   /** Items as the vehicle stores them (ArduPilot: item 0 is home; jump targets shift by one). */

@@ -28,6 +28,10 @@ export const genericAutopilot: AutopilotAdapter = {
     if (!v.state().armed) await v.command('arm', armCommand(true));
     await v.command('mission start', longCommand(MAV_CMD.MISSION_START));
   },
+  async resumeMission(v, seq) {
+    await v.command('mission current', longCommand(MAV_CMD.DO_SET_MISSION_CURRENT, { 1: seq }));
+    await v.command('mission start', longCommand(MAV_CMD.MISSION_START, { 1: seq }));
+  },
   enableFence: () => Promise.reject(new AppError('COMMAND_UNSUPPORTED', 'this autopilot\'s fence parameters are unknown to Eagle Eye: the fence list was not enabled')),
   toVehicleMission: (_t, items) => items.map((it, seq) => ({ ...it, seq })),
   fromVehicleMission: (_t, items) => items,

@@ -81,6 +81,11 @@ export const px4: AutopilotAdapter = {
     await v.command('mission start', longCommand(MAV_CMD.MISSION_START, { 1: 0, 2: 0 }));
   },
 
+  async resumeMission(v, seq) {
+    await v.command('mission current', longCommand(MAV_CMD.DO_SET_MISSION_CURRENT, { 1: seq }));
+    await this.setMode(v, 'MISSION');
+  },
+
   async enableFence(v, ceilingM) {
     await v.setParam('GF_MAX_VER_DIST', ceilingM);
     await v.setParam('GF_ACTION', 3); // return mode

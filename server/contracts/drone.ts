@@ -40,6 +40,13 @@ export const Drone = Type.Object({
   components: Type.Array(Type.Object({ compid: Type.Integer(), type: Type.String() })),
   statusText: Type.Union([Type.Object({ severity: Type.Integer(), text: Type.String(), at: Type.String() }), Type.Null()]),
   lastHeartbeatAt: Type.String({ format: 'date-time' }),
+  wind: Type.Union([
+    Type.Object({
+      speedMps: Type.Number({ minimum: 0, description: 'wind speed, m/s (0.1)' }),
+      fromDeg: Type.Integer({ minimum: 0, maximum: 359, description: 'direction the wind blows FROM, degrees clockwise from true north (90 = from the east)' }),
+    }),
+    Type.Null(),
+  ], { description: "the autopilot's wind estimate (ArduPilot WIND message); null until the vehicle reports one" }),
 });
 
 export type Drone = Static<typeof Drone>;

@@ -1,7 +1,8 @@
 /**
  * Picks the drone that arrives first: from the air or from the ground, by flight time (climb,
- * distance at cruise, wind from telemetry when known), among drones with battery enough to get
+ * distance at cruise over the ground in the drone's reported wind), among drones with battery enough to get
  * there, stay on scene and come back with the reserve. Pure: drones and a target in, a ranking out.
+ * The flight's length comes from `pathLengthM` (the transit round no-fly zones in the server).
  */
 import type { Drone } from '../contracts/drone.ts';
 
@@ -40,8 +41,38 @@ import { distanceM } from './distance.ts';
 
 export { distanceM };
 
+export interface Wind {
+  speedMps: number;
+  /** Where the wind comes from, degrees clockwise from north (meteorological, as MAVLink WIND). */
+  fromDeg: number;
+}
+
+/** Bearing from a to b, degrees clockwise from north. */
+export function bearingDeg(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const north = b.lat - a.lat;
+  const east = (b.lon - a.lon) * Math.cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
+  return ((Math.atan2(east, north) * 180) / Math.PI + 360) % 360;
+}
+
+/**
+ * Speed over the ground flying at `airspeedMps` along `trackDeg` in `wind`: the drone crabs into
+ * the cross wind and gains or loses the along-track part. Never below a quarter of the airspeed
+ * (a drone that cannot make way against the wind is not sent: its battery check fails long before).
+ */
+export function groundSpeedMps(airspeedMps: number, trackDeg: number, wind: Wind | null | undefined): number {
+  if (!wind || wind.speedMps <= 0) return airspeedMps;
+  const towardRad = (((wind.fromDeg + 180 - trackDeg) % 360) * Math.PI) / 180;
+  const along = wind.speedMps * Math.cos(towardRad);
+  const cross = wind.speedMps * Math.sin(towardRad);
+  const crabbed = Math.sqrt(Math.max(0, airspeedMps * airspeedMps - cross * cross));
+  return Math.max(airspeedMps / 4, crabbed + along);
+}
+
+/** How far the drone flies from `from` to the target: straight by default; null when it cannot get there (e.g. no way round a no-fly zone). */
+export type PathLength = (from: { lat: number; lon: number }, to: { lat: number; lon: number }) => number | null;
+
 /** Candidates by arrival time (earliest first), and why the others cannot go. */
-export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE): { candidates: Candidate[]; rejected: Rejection[] } {
+export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE, pathLengthM: PathLength = distanceM): { candidates: Candidate[]; rejected: Rejection[] } {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   for (const d of drones) {
@@ -50,14 +81,20 @@ export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (
     if (!d.position) { rejected.push({ droneId: d.id, reason: 'no position' }); continue; }
     if (d.battery.remainingPct === null) { rejected.push({ droneId: d.id, reason: 'battery unknown' }); continue; }
     const airborne = d.armed && !d.landed;
-    const dist = distanceM(d.position, target);
+    const dist = pathLengthM(d.position, target);
+    if (dist === null) { rejected.push({ droneId: d.id, reason: 'no way round the no-fly zones' }); continue; }
     const climbM = Math.max(0, target.altitudeM - Math.max(0, d.position.altRelM));
     const climbS = climbM / profile.climbMps;
     const prepS = airborne ? 0 : profile.groundPrepS;
-    const etaS = prepS + climbS + dist / profile.cruiseMps;
+    // wind from the drone's own telemetry (ArduPilot's WIND estimate), along the straight bearing
+    const wind = (d as Drone & { wind?: Wind | null }).wind;
+    const outMps = groundSpeedMps(profile.cruiseMps, bearingDeg(d.position, target), wind);
+    const etaS = prepS + climbS + dist / outMps;
     // there, on scene, and back to where it started (a conservative stand-in for "home")
-    const homeDist = d.home ? distanceM(target, d.home) : dist;
-    const flightS = etaS + target.watchS + homeDist / profile.cruiseMps + target.altitudeM / profile.climbMps;
+    const home = d.home ?? d.position;
+    const homeDist = pathLengthM(target, home) ?? dist;
+    const backMps = groundSpeedMps(profile.cruiseMps, bearingDeg(target, home), wind);
+    const flightS = etaS + target.watchS + homeDist / backMps + target.altitudeM / profile.climbMps;
     const batteryNeededPct = (100 * flightS) / profile.enduranceS + profile.reservePct;
     if (batteryNeededPct > d.battery.remainingPct) {
       rejected.push({ droneId: d.id, reason: `battery ${d.battery.remainingPct}% < ${Math.ceil(batteryNeededPct)}% needed` });

@@ -189,21 +189,26 @@ export class DroneSession {
         if (result.kind === 'rejected') throw new AppError('COMMAND_DENIED', `${name}: the drone kept ${result.value} instead of ${value}`, { param: name, value: result.value });
         if (result.kind === 'timeout') throw new AppError('COMMAND_TIMEOUT', `${name}: no answer from the drone after ${result.attempts} attempts`, { param: name, attempts: result.attempts });
       },
-      waitFor: (predicate, timeoutMs, failure) => new Promise<void>((resolve, reject) => {
-        if (predicate(controlState())) return resolve();
-        const timer = this.clock.setTimeout(() => {
-          this.changeListeners.delete(check);
-          reject(new AppError('COMMAND_TIMEOUT', failure, { timeoutMs }));
-        }, timeoutMs);
-        const check = () => {
-          if (!predicate(controlState())) return;
-          timer.cancel();
-          this.changeListeners.delete(check);
-          resolve();
-        };
-        this.changeListeners.add(check);
-      }),
+      waitFor: (predicate, timeoutMs, failure) => this.until(() => predicate(controlState()), timeoutMs, failure),
     };
+  }
+
+  /** Resolves once `predicate` holds for the drone's state (checked now and at every change); COMMAND_TIMEOUT after `timeoutMs`. */
+  until(predicate: (state: Drone) => boolean, timeoutMs: number, failure: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (predicate(this.state)) return resolve();
+      const timer = this.clock.setTimeout(() => {
+        this.changeListeners.delete(check);
+        reject(new AppError('COMMAND_TIMEOUT', failure, { timeoutMs }));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate(this.state)) return;
+        timer.cancel();
+        this.changeListeners.delete(check);
+        resolve();
+      };
+      this.changeListeners.add(check);
+    });
   }
 
   private async command(label: string, request: CommandRequest): Promise<void> {

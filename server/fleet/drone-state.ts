@@ -2,7 +2,7 @@
  * Reduces the messages of a drone's autopilot into its Drone state (in place: this is the ingest
  * hot path) and reports what changed as events.
  */
-import { common, minimal } from 'mavlink-mappings';
+import { ardupilotmega, common, minimal } from 'mavlink-mappings';
 import type { AutopilotAdapter } from '../autopilots/autopilot.ts';
 import type { Drone } from '../contracts/drone.ts';
 import type { Frame } from '../mavlink/frame.ts';
@@ -52,6 +52,7 @@ export function newDroneState(init: { id: string; sysid: number; compid: number;
     components: [],
     statusText: null,
     lastHeartbeatAt: new Date(init.nowMs).toISOString(),
+    wind: null,
   };
 }
 
@@ -143,6 +144,17 @@ export function applyMessage(d: Drone, frame: Frame, adapter: AutopilotAdapter, 
     case common.MissionItemReached.MSG_ID: {
       events.push({ kind: 'mission-item-reached', droneId: d.id, at: at(), seq: decodeAs(frame, common.MissionItemReached).seq });
       return false;
+    }
+    case ardupilotmega.Wind.MSG_ID: {
+      // The one source of `wind` (not WIND_COV, not HIGH_LATENCY2): ArduPilot's WIND gives the
+      // direction the wind comes FROM in (-180, 180]; kept as 0–359 whole degrees and 0.1 m/s.
+      const w = decodeAs(frame, ardupilotmega.Wind);
+      if (!Number.isFinite(w.speed) || !Number.isFinite(w.direction) || w.speed < 0) return false;
+      const speedMps = round1(w.speed);
+      const fromDeg = ((Math.round(w.direction) % 360) + 360) % 360;
+      if (d.wind && d.wind.speedMps === speedMps && d.wind.fromDeg === fromDeg) return false;
+      d.wind = { speedMps, fromDeg };
+      return true;
     }
     case common.StatusText.MSG_ID: {
       const t = decodeAs(frame, common.StatusText);

@@ -16,6 +16,8 @@ export type DroneEventKind =
   | 'streams-requested'
   /** A parking-advisory case changed state (server/warnings). */
   | 'advisory'
+  /** An incident moved on (server/incidents): reported, a drone dispatched / airborne / on scene / lost, released. */
+  | 'incident'
   /** A road segment's traffic level changed (server/traffic/traffic-service.ts). */
   | 'traffic'
   /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */

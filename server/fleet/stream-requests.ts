@@ -3,7 +3,7 @@
  * ArduCopter streams nothing until asked. MAV_CMD_SET_MESSAGE_INTERVAL first; when the vehicle
  * refuses it or does not answer, the legacy REQUEST_DATA_STREAM.
  */
-import { common } from 'mavlink-mappings';
+import { ardupilotmega, common } from 'mavlink-mappings';
 import type { AppError } from '../errors.ts';
 import { longCommand, MAV_CMD } from '../autopilots/command-helpers.ts';
 import type { DroneSession } from './drone-session.ts';
@@ -25,7 +25,16 @@ export const TELEMETRY_RATES_HZ: Array<[number, number]> = [
   [common.HomePosition.MSG_ID, 0.2],
 ];
 
-/** Legacy streams (MAV_DATA_STREAM) and rates covering the same messages on ArduPilot. */
+/**
+ * Asked after the others, each on its own: a vehicle that refuses one (PX4 has no WIND) keeps the
+ * per-message rates. WIND (ArduPilot's wind estimate) at 1 Hz: wind does not change faster than
+ * that matters to flight-time estimates, and each change costs a stream update.
+ */
+export const OPTIONAL_RATES_HZ: Array<[number, number]> = [
+  [ardupilotmega.Wind.MSG_ID, 1],
+];
+
+/** Legacy streams (MAV_DATA_STREAM) and rates covering the same messages on ArduPilot (EXTRA3 carries WIND). */
 const LEGACY_STREAMS_HZ: Array<[number, number]> = [
   [common.MavDataStream.EXTENDED_STATUS, 2], [common.MavDataStream.POSITION, 5], [common.MavDataStream.EXTRA1, 4],
   [common.MavDataStream.EXTRA2, 2], [common.MavDataStream.EXTRA3, 1],
@@ -39,6 +48,9 @@ export async function requestStreams(session: DroneSession): Promise<StreamReque
       await session.control.command(`stream ${msgid}`, longCommand(MAV_CMD.SET_MESSAGE_INTERVAL, { 1: msgid, 2: Math.round(1e6 / hz) }));
     }
     await session.control.command('home position', longCommand(MAV_CMD.REQUEST_MESSAGE, { 1: common.HomePosition.MSG_ID })).catch(() => undefined);
+    for (const [msgid, hz] of OPTIONAL_RATES_HZ) {
+      await session.control.command(`stream ${msgid}`, longCommand(MAV_CMD.SET_MESSAGE_INTERVAL, { 1: msgid, 2: Math.round(1e6 / hz) })).catch(() => undefined);
+    }
     return 'message-interval';
   } catch (err) {
     session.logger.warn({ err: (err as AppError).message }, 'SET_MESSAGE_INTERVAL refused: falling back to REQUEST_DATA_STREAM');

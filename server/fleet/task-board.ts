@@ -1,38 +1,77 @@
-/** Which drone is doing what, so that dispatchers never take a drone that is already busy. */
+/**
+ * Which drone is doing what, so that dispatchers never take a drone that is already busy.
+ *
+ * A pausable task (a patrol) does not make its drone busy: another task may claim the drone, which
+ * pauses the patrol under it; when that task is released the patrol is the drone's task again, and
+ * whoever released it (see patrols.ts `returnFromTask`) sends the drone back to it.
+ *
+ *   free ──claim──▶ task ──release──▶ free
+ *   patrol ──claim(other)──▶ other (patrol paused) ──release──▶ patrol
+ */
 export type TaskKind = 'advisory' | 'incident' | 'patrol' | 'overwatch';
 
 export interface Task {
   kind: TaskKind;
   id: string;
   sinceMs: number;
+  /** Another task may pause this one (a patrol). */
+  pausable?: boolean;
 }
+
+type Handler = (droneId: string, task: Task) => void;
 
 export class TaskBoard {
   private readonly tasks = new Map<string, Task>();
-  private readonly releasedHandlers: Array<(droneId: string) => void> = [];
+  private readonly paused = new Map<string, Task>();
+  private readonly releasedHandlers: Handler[] = [];
+  private readonly pausedHandlers: Handler[] = [];
 
-  /** Claims the drone; false when it is busy. */
+  /** Claims the drone, pausing a pausable task; false when it is busy. */
   claim(droneId: string, task: Task): boolean {
-    if (this.tasks.has(droneId)) return false;
+    const current = this.tasks.get(droneId);
+    if (current && !(current.pausable && !task.pausable)) return false;
+    if (current) {
+      this.paused.set(droneId, current);
+      for (const h of this.pausedHandlers) h(droneId, current);
+    }
     this.tasks.set(droneId, task);
     return true;
   }
 
+  /** Ends the task; a paused task under it becomes the drone's task again. */
   release(droneId: string, taskId: string): void {
-    if (this.tasks.get(droneId)?.id !== taskId) return;
-    this.tasks.delete(droneId);
-    for (const h of this.releasedHandlers) h(droneId);
+    const task = this.tasks.get(droneId);
+    if (task?.id !== taskId) {
+      if (this.paused.get(droneId)?.id === taskId) this.paused.delete(droneId);
+      return;
+    }
+    const resumed = this.paused.get(droneId);
+    this.paused.delete(droneId);
+    if (resumed) this.tasks.set(droneId, resumed);
+    else this.tasks.delete(droneId);
+    for (const h of this.releasedHandlers) h(droneId, task);
   }
 
+  /** Has a task that cannot be paused. */
   busy(droneId: string): boolean {
-    return this.tasks.has(droneId);
+    const t = this.tasks.get(droneId);
+    return t !== undefined && !t.pausable;
   }
 
   taskOf(droneId: string): Task | undefined {
     return this.tasks.get(droneId);
   }
 
-  onReleased(handler: (droneId: string) => void): void {
+  /** The task paused under the drone's current one. */
+  pausedOf(droneId: string): Task | undefined {
+    return this.paused.get(droneId);
+  }
+
+  onReleased(handler: Handler): void {
     this.releasedHandlers.push(handler);
+  }
+
+  onPaused(handler: Handler): void {
+    this.pausedHandlers.push(handler);
   }
 }

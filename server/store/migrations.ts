@@ -122,7 +122,19 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX advisories_open ON advisories(state, opened_at);
   `,
-  // 6: road segments for traffic monitoring (JSON documents; updated in place)
+  // 6: incidents (JSON documents, saved at every step) and their report times for the response figures
+  `
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    reported_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX incidents_reported ON incidents(reported_at);
+  CREATE INDEX incidents_state ON incidents(state, reported_at);
+  `,
+  // 7: road segments for traffic monitoring (JSON documents; updated in place)
   `
   CREATE TABLE roads (
     id TEXT PRIMARY KEY,

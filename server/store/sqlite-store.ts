@@ -8,8 +8,9 @@ import type { Geofence } from '../contracts/geofence.ts';
 import type { Road } from '../contracts/road.ts';
 import type { Zone } from '../contracts/zone.ts';
 import type { AdvisoryCase } from '../warnings/advisory-case.ts';
+import type { Incident } from '../incidents/incident.ts';
 import type {
-  AdvisoryRepo, AuditEntry, BroadcastRepo, RoadRepo, GeofenceRepo, PlanRepo, StoredBroadcast, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AdvisoryRepo, IncidentRepo, AuditEntry, BroadcastRepo, RoadRepo, GeofenceRepo, PlanRepo, StoredBroadcast, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -39,6 +40,7 @@ export function openSqliteStore(path: string): Store {
     zones: zoneRepo(db),
     advisories: advisoryRepo(db),
     broadcasts: broadcastRepo(db),
+    incidents: incidentRepo(db),
     roads: roadRepo(db),
     close: () => db.close(),
   };
@@ -277,6 +279,27 @@ function advisoryRepo(db: Database.Database): AdvisoryRepo {
     get(id) {
       const r = db.prepare('SELECT body FROM advisories WHERE id = ?').get(id) as Row | undefined;
       return r ? (JSON.parse(r.body) as AdvisoryCase) : null;
+    },
+  };
+}
+
+function incidentRepo(db: Database.Database): IncidentRepo {
+  const upsert = db.prepare('INSERT OR REPLACE INTO incidents (id, reported_at, state, kind, body) VALUES (?, ?, ?, ?, ?)');
+  return {
+    save: (i) => { upsert.run(i.id, i.reportedAt, i.state, i.kind, JSON.stringify(i)); },
+    get(id) {
+      const r = db.prepare('SELECT body FROM incidents WHERE id = ?').get(id) as Row | undefined;
+      return r ? (JSON.parse(r.body) as Incident) : null;
+    },
+    list(f) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.status === 'open') where.push("state <> 'released'");
+      if (f.status === 'closed') where.push("state = 'released'");
+      if (f.kind) { where.push('kind = ?'); args.push(f.kind); }
+      if (f.since) { where.push('reported_at >= ?'); args.push(f.since); }
+      const sql = `SELECT body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY reported_at DESC, id DESC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 200) as Row[]).map((r) => JSON.parse(r.body) as Incident);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Geofence, GeofenceBody } from '../contracts/geofence.ts';
 import type { Road, RoadInput } from '../contracts/road.ts';
 import type { Zone, ZoneBody } from '../contracts/zone.ts';
 import type { AdvisoryCase } from '../warnings/advisory-case.ts';
+import type { Incident } from '../incidents/incident.ts';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -162,6 +163,23 @@ export interface AdvisoryRepo {
   get(id: string): AdvisoryCase | null;
 }
 
+export interface IncidentFilter {
+  /** open: not yet released; closed: released. */
+  status?: 'open' | 'closed';
+  kind?: string;
+  /** Reported at or after this ISO time. */
+  since?: string;
+  limit?: number;
+}
+
+export interface IncidentRepo {
+  /** Insert or replace the incident (it is saved at every step). */
+  save(i: Incident): void;
+  get(id: string): Incident | null;
+  /** Newest report first. */
+  list(filter: IncidentFilter): Incident[];
+}
+
 export type BroadcastState = 'queued' | 'playing' | 'done' | 'failed' | 'stopped';
 
 export interface StoredBroadcast {
@@ -218,6 +236,7 @@ export interface Store {
   readonly zones: ZoneRepo;
   readonly advisories: AdvisoryRepo;
   readonly broadcasts: BroadcastRepo;
+  readonly incidents: IncidentRepo;
   readonly roads: RoadRepo;
   close(): void;
 }

@@ -2,7 +2,7 @@
  * The parking-advisory loop: sightings → dwell per zone → an advisory case per overstay → a drone
  * (earliest arrival, battery enough) flies to hover near the vehicle → the loudspeaker says the
  * zone's advisory in zh-CN, then English → wait for the vehicle to leave → repeat or escalate →
- * the drone is released (sent home). The case logic is the pure state machine in advisory-case.ts;
+ * the drone is released: back to the patrol it was taken from, or home. The case logic is the pure state machine in advisory-case.ts;
  * this service carries out its actions with the fleet, the speaker and the injected clock.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,8 @@ import { executeCommand } from '../fleet/drone-commands.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
+import { auditedAction } from '../fleet/audited-action.ts';
+import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
@@ -35,6 +37,8 @@ export interface AdvisoryOptions {
   clock: Clock;
   logger: Logger;
   tasks: TaskBoard;
+  /** Sends a released drone back to the patrol the case paused, or home. */
+  patrols: PatrolBook;
   broadcaster: AdvisoryBroadcaster;
   /** Broadcasts before the case goes to a ground unit (default 2). */
   maxBroadcasts?: number;
@@ -69,10 +73,12 @@ export class AdvisoryService {
   /** After close, work still in flight (a broadcast, a flight) ends without touching the store. */
   private closed = false;
   private readonly timers: TimerHandle[] = [];
+  private readonly act: DroneAction;
   private readonly o: Required<Omit<AdvisoryOptions, 'profile' | 'busyElsewhere'>> & { profile: DispatchProfile; busyElsewhere: (droneId: string) => boolean };
 
   constructor(opts: AdvisoryOptions) {
     this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, busyElsewhere: () => false, ...opts };
+    this.act = auditedAction({ fleet: opts.fleet, store: opts.store, clock: opts.clock, operator: ADVISORY_OPERATOR, isClosed: () => this.closed });
     this.dwell = new DwellTracker(this.zones());
     for (const c of opts.store.advisories.list({ limit: 1000 })) if (!FINAL_STATES.has(c.state)) this.open.set(c.id, c);
     opts.fleet.onChange((session) => this.checkOnScene(session));
@@ -192,20 +198,6 @@ export class AdvisoryService {
     for (const c of [...this.open.values()].sort((a, b) => a.steps[0]!.at.localeCompare(b.steps[0]!.at))) if (c.state === 'detected') this.dispatch(c.id);
   }
 
-  private async act(droneId: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>): Promise<void> {
-    const session = this.o.fleet.get(droneId);
-    if (!session) throw new AppError('DRONE_NOT_FOUND', `no drone ${droneId}`);
-    const auditId = this.o.store.audit.begin({ at: new Date(this.now()).toISOString(), operator: ADVISORY_OPERATOR, droneId, action, request });
-    try {
-      await fn(session);
-      if (!this.closed) this.o.store.audit.finish(auditId, { ok: true });
-    } catch (err) {
-      const e = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: (err as Error).message };
-      if (!this.closed) this.o.store.audit.finish(auditId, { ok: false, ...e });
-      throw err;
-    }
-  }
-
   private async flyTo(id: string, droneId: string, lat: number, lon: number): Promise<void> {
     const altitudeM = this.o.hoverAltitudeM;
     try {
@@ -256,17 +248,12 @@ export class AdvisoryService {
     }
   }
 
-  /** The drone goes home (back to its base) and is free for the next task. */
+  /** The drone goes back to the patrol the case paused (or home) and is free for the next task. */
   private async release(id: string, droneId: string): Promise<void> {
     try {
-      const s = this.o.fleet.get(droneId);
-      if (s?.state.connected && s.state.armed && !s.state.landed) {
-        await this.act(droneId, 'advisory:release', { advisoryId: id }, (session) => executeCommand(session, { type: 'rtl' }));
-      }
+      await this.o.patrols.returnFromTask(droneId, id, (d, action, request, fn) => this.act(d, `advisory:${action}`, { advisoryId: id, ...(request as object) }, fn));
     } catch (err) {
       this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: release command failed');
-    } finally {
-      this.o.tasks.release(droneId, id);
     }
   }
 

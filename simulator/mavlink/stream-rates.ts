@@ -3,7 +3,7 @@
  * streamed until asked (as on a real ArduCopter): REQUEST_DATA_STREAM sets a whole ArduPilot
  * stream group, MAV_CMD_SET_MESSAGE_INTERVAL one message. Rates are capped at the world's tick rate.
  */
-import { common, standard } from 'mavlink-mappings';
+import { ardupilotmega, common, standard } from 'mavlink-mappings';
 
 export const MSG = {
   SYS_STATUS: common.SysStatus.MSG_ID,
@@ -16,12 +16,14 @@ export const MSG = {
   HOME_POSITION: common.HomePosition.MSG_ID,
   EXTENDED_SYS_STATE: common.ExtendedSysState.MSG_ID,
   AUTOPILOT_VERSION: standard.AutopilotVersion.MSG_ID,
+  /** ardupilotmega WIND (168): the wind estimate, direction it comes FROM. */
+  WIND: ardupilotmega.Wind.MSG_ID,
 } as const;
 
 /** The telemetry messages the simulator can stream (SET_MESSAGE_INTERVAL for others is refused). */
 export const STREAMABLE = new Set<number>([
   MSG.SYS_STATUS, MSG.GPS_RAW_INT, MSG.ATTITUDE, MSG.GLOBAL_POSITION_INT, MSG.MISSION_CURRENT, MSG.VFR_HUD,
-  MSG.BATTERY_STATUS, MSG.HOME_POSITION, MSG.EXTENDED_SYS_STATE,
+  MSG.BATTERY_STATUS, MSG.HOME_POSITION, MSG.EXTENDED_SYS_STATE, MSG.WIND,
 ]);
 
 /** ArduCopter's REQUEST_DATA_STREAM groups (GCS_MAVLink stream ids), restricted to what we send. */
@@ -30,7 +32,7 @@ const STREAM_GROUPS: Record<number, number[]> = {
   [common.MavDataStream.POSITION]: [MSG.GLOBAL_POSITION_INT],
   [common.MavDataStream.EXTRA1]: [MSG.ATTITUDE],
   [common.MavDataStream.EXTRA2]: [MSG.VFR_HUD],
-  [common.MavDataStream.EXTRA3]: [MSG.BATTERY_STATUS, MSG.EXTENDED_SYS_STATE],
+  [common.MavDataStream.EXTRA3]: [MSG.BATTERY_STATUS, MSG.EXTENDED_SYS_STATE, MSG.WIND],
 };
 const ALL_GROUPS = Object.values(STREAM_GROUPS).flat();
 

@@ -2,7 +2,7 @@
  * Telemetry messages built from what the autopilot knows (estimates and sensor readings, never the
  * ground truth), in wire units: degE7, mm, cm/s, cdeg, mV, cA.
  */
-import { common, minimal, standard } from 'mavlink-mappings';
+import { ardupilotmega, common, minimal, standard } from 'mavlink-mappings';
 import type { FrameEncoder } from '../../server/mavlink/frame-encoder.ts';
 import { ARDUCOPTER_VERSION, type Copter } from '../autopilot/copter.ts';
 import { MissionType } from '../autopilot/mission-item.ts';
@@ -121,6 +121,16 @@ export function encodeTelemetry(enc: FrameEncoder, msgid: number, src: Telemetry
       return enc.encode(common.HomePosition, {
         latitude: Math.round(c.home.latLon.lat * 1e7), longitude: Math.round(c.home.latLon.lon * 1e7), altitude: Math.round(c.home.amslM * 1000),
         x: 0, y: 0, z: 0, q: [1, 0, 0, 0], approachX: 0, approachY: 0, approachZ: 0, timeUsec: BigInt(Math.round(src.nowMs())) * 1000n,
+      });
+    }
+    case MSG.WIND: {
+      // As ArduPilot's send_wind(): direction = degrees(atan2(-wind.y, -wind.x)), the bearing the
+      // wind comes FROM, in (-180, 180] (not wrapped to 0–360); speed = |wind|; speed_z = wind.z (NED).
+      const w = s.wind;
+      if (!w) return null;
+      return enc.encode(ardupilotmega.Wind, {
+        direction: Math.atan2(-w.eastMps, -w.northMps) * 180 / Math.PI,
+        speed: Math.hypot(w.northMps, w.eastMps, w.downMps), speedZ: w.downMps,
       });
     }
     case MSG.EXTENDED_SYS_STATE:

@@ -9,8 +9,10 @@ export interface BatteryState {
   cellFailed: boolean;
 }
 
-export function freshBattery(spec: BatterySpec): BatteryState {
-  return { usedAh: 0, currentA: 0, voltageV: openCircuitVoltsPerCell(spec, 1) * spec.cells, cellFailed: false };
+/** A pack at rest with state of charge `soc` (0–1, default full): `usedAh` and voltage agree with it. */
+export function freshBattery(spec: BatterySpec, soc = 1): BatteryState {
+  const s = Math.max(0, Math.min(1, soc));
+  return { usedAh: (1 - s) * spec.capacityAh, currentA: 0, voltageV: openCircuitVoltsPerCell(spec, s) * spec.cells, cellFailed: false };
 }
 
 export function openCircuitVoltsPerCell(spec: BatterySpec, soc: number): number {

@@ -45,9 +45,10 @@ export interface Environment {
   motorFailed: boolean;
 }
 
-export function parkedState(airframe: Airframe, northM: number, eastM: number, yawDeg: number): VehicleState {
+/** On the ground, motors off, with the pack at `soc` (0–1, default full). */
+export function parkedState(airframe: Airframe, northM: number, eastM: number, yawDeg: number, soc = 1): VehicleState {
   return {
     timeS: 0, northM, eastM, altitudeM: 0, velNorthMps: 0, velEastMps: 0, velUpMps: 0, yawDeg, yawRateDps: 0,
-    rollRad: 0, pitchRad: 0, onGround: true, gustNorthMps: 0, gustEastMps: 0, battery: freshBattery(airframe.battery),
+    rollRad: 0, pitchRad: 0, onGround: true, gustNorthMps: 0, gustEastMps: 0, battery: freshBattery(airframe.battery, soc),
   };
 }

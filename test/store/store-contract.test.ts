@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/sqlite-store.ts';
 import type { Store } from '../../server/store/store.ts';
+import { reportIncident } from '../../server/incidents/incident.ts';
 
 interface Impl {
   name: string;
@@ -34,6 +35,26 @@ for (const makeImpl of IMPLEMENTATIONS) {
     let store: Store;
     const open = () => { impl = makeImpl(); store = impl.open(); return store; };
     afterEach(() => { store.close(); impl.cleanup(); });
+
+    it('keeps incidents across a reopen, newest report first, filtered by open/closed, kind and time', () => {
+      open();
+      const mk = (id: string, reportedAt: string, kind: string, state: 'reported' | 'released') => {
+        const { next } = reportIncident({ id, kind, priority: 2, lat: 30.5, lon: 114.4, by: 'op', atMs: Date.parse(reportedAt) });
+        return { ...next, state };
+      };
+      store.incidents.save(mk('inc_a', '2026-11-20T08:00:00.000Z', 'fight', 'released'));
+      store.incidents.save(mk('inc_b', '2026-11-28T08:00:00.000Z', 'crash', 'reported'));
+      store.incidents.save({ ...mk('inc_b', '2026-11-28T08:00:00.000Z', 'crash', 'reported'), note: 'updated' });
+      store.close();
+      store = impl.reopen();
+      expect(store.incidents.list({}).map((i) => i.id)).toEqual(['inc_b', 'inc_a']);
+      expect(store.incidents.get('inc_b')?.note).toBe('updated');
+      expect(store.incidents.list({ status: 'open' }).map((i) => i.id)).toEqual(['inc_b']);
+      expect(store.incidents.list({ status: 'closed' }).map((i) => i.id)).toEqual(['inc_a']);
+      expect(store.incidents.list({ kind: 'fight' }).map((i) => i.id)).toEqual(['inc_a']);
+      expect(store.incidents.list({ since: '2026-11-25T00:00:00.000Z' }).map((i) => i.id)).toEqual(['inc_b']);
+      expect(store.incidents.get('nope')).toBeNull();
+    });
 
     it('finds an operator by token hash until it is revoked, and revoking revokes its tokens', () => {
       open();

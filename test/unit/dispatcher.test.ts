@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Drone } from '../../server/contracts/drone.ts';
-import { rankForDispatch } from '../../server/fleet/dispatcher.ts';
+import { groundSpeedMps, rankForDispatch } from '../../server/fleet/dispatcher.ts';
 
 const HOME = { lat: 30.4987, lon: 114.4123, altMslM: 23 };
 const M = 1 / 111_320;
@@ -14,7 +14,7 @@ function drone(id: string, o: { northM: number; altRelM?: number; flying?: boole
     home: HOME, headingDeg: 0, groundSpeedMps: 0, climbMps: 0, attitude: null,
     battery: { remainingPct: o.batteryPct ?? 90, voltageV: 25, currentA: 1 }, gps: { fixType: 3, satellites: 12 },
     mission: { current: 0, count: 0 }, link: { id: 'udp', remote: 'x', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null,
-    lastHeartbeatAt: new Date().toISOString(),
+    lastHeartbeatAt: new Date().toISOString(), wind: null,
   };
 }
 
@@ -39,5 +39,22 @@ describe('dispatcher', () => {
     const { candidates, rejected } = rankForDispatch([drone('busy', { northM: 990 }), drone('lost', { northM: 990, connected: false }), drone('free', { northM: 0 })], target, (id) => id === 'busy');
     expect(candidates.map((c) => c.droneId)).toEqual(['free']);
     expect(rejected.map((r) => r.reason)).toEqual(['on another task', 'link lost']);
+  });
+
+  it('flies slower into the wind and faster with it: ground speed from the reported wind (from-direction)', () => {
+    const fromNorth = { speedMps: 5, fromDeg: 0 };
+    expect(groundSpeedMps(10, 0, fromNorth)).toBeCloseTo(5, 6); // heading north into it
+    expect(groundSpeedMps(10, 180, fromNorth)).toBeCloseTo(15, 6); // heading south, wind behind
+    expect(groundSpeedMps(10, 90, fromNorth)).toBeCloseTo(Math.sqrt(75), 6); // crabbing across it
+    expect(groundSpeedMps(10, 0, { speedMps: 12, fromDeg: 0 })).toBe(2.5); // floor: a quarter of the airspeed
+    expect(groundSpeedMps(10, 0, null)).toBe(10);
+  });
+
+  it('prefers the drone with the wind behind it over one as far away that would fly into the wind', () => {
+    const windy = (d: Drone) => ({ ...d, wind: { speedMps: 6, fromDeg: 0 } });
+    // the target is 1000 m north of home: one drone 500 m south of it (flies north, into the wind), one 500 m north (flies south, wind behind)
+    const { candidates } = rankForDispatch([windy(drone('upwind-leg', { northM: 500 })), windy(drone('downwind-leg', { northM: 1500 }))], target, () => false);
+    expect(candidates.map((c) => c.droneId)).toEqual(['downwind-leg', 'upwind-leg']);
+    expect(candidates[1]!.etaS - candidates[0]!.etaS).toBeGreaterThan(500 / 4 - 500 / 16 - 1);
   });
 });

@@ -73,7 +73,7 @@ describe('parking advisory loop', () => {
     const droneIndex = sim!.drones.findIndex((d) => d.sysid === (sim!.drones[speakerIndex]!.sysid));
     await waitFor(() => sim!.drones[droneIndex]!.truth().modeName === 'RTL', { what: 'the drone released and sent home' });
     const audit = (await server!.api('GET', `/api/audit?droneId=${done.droneId}`)).body.entries.map((e: any) => [e.operator, e.action]);
-    expect(audit).toEqual(expect.arrayContaining([['advisory-loop', 'advisory:fly'], ['advisory-loop', 'advisory:broadcast'], ['advisory-loop', 'advisory:release']]));
+    expect(audit).toEqual(expect.arrayContaining([['advisory-loop', 'advisory:fly'], ['advisory-loop', 'advisory:broadcast'], ['advisory-loop', 'advisory:return-home']]));
     const broadcasts = (await server!.api('GET', `/api/broadcasts?droneId=${done.droneId}`)).body.broadcasts;
     expect(broadcasts.map((b: any) => [b.lang, b.state])).toEqual(expect.arrayContaining([['zh-CN', 'done'], ['en', 'done']]));
   }, 120_000);
@@ -105,6 +105,35 @@ describe('parking advisory loop', () => {
     const second = await caseWhere((c) => c.trackId === '鄂A22222' && c.droneId, 'the queued case dispatched', 30_000);
     expect(second.steps.map((s: any) => s.state).slice(0, 2)).toEqual(['detected', 'dispatched']);
   }, 120_000);
+
+  it('takes a drone off its patrol for the case and sends it back to the patrol item it left, not home', async () => {
+    await setup(1);
+    const [d] = (await server!.api('GET', '/api/drones')).body.drones;
+    // a square patrol of 10 loops round the lane (approximate), 30 m up
+    const sq = (n: number, e: number) => [BASE.lon + e * M / Math.cos(0.532), BASE.lat + n * M];
+    const patrol = await server!.api('POST', '/api/plans', { kind: 'perimeter', base: BASE, altitudeM: 30, offsetM: 0, loops: 10, area: { type: 'Polygon', coordinates: [[sq(20, -60), sq(20, 160), sq(180, 160), sq(180, -60), sq(20, -60)]] } });
+    expect(patrol.status).toBe(201);
+    await waitFor(async () => (await server!.api('POST', `/api/plans/${patrol.body.id}/assign`, { droneIds: [d.id] })).body.assignments?.[0]?.result === 'started', { what: 'the patrol started', timeoutMs: 15_000, intervalMs: 500 });
+    await waitFor(() => sim!.drones[0]!.truth().modeName === 'AUTO' && sim!.drones[0]!.truth().altitudeM > 25, { what: 'patrolling in AUTO', timeoutMs: 30_000 });
+    await waitFor(async () => (await server!.api('GET', `/api/drones/${d.id}`)).body.mission.current >= 4, { what: 'a few patrol legs flown', timeoutMs: 40_000 });
+
+    await carStays('鄂A55555', 200);
+    const verifying = await caseWhere((c) => c.state === 'verifying', 'the patrolling drone at the car, after its broadcast');
+    expect(verifying.droneId).toBe(d.id);
+    await server!.api('POST', '/api/observations', { observations: [{ trackId: '鄂A55555', lat: LANE_CENTER.lat + 60 * M, lon: LANE_CENTER.lon, at: new Date().toISOString(), source: 'cam-east-3' }] });
+    await caseWhere((c) => c.id === verifying.id && c.state === 'complied', 'the case closed as complied');
+
+    const resumed = await waitFor(async () => (await server!.api('GET', `/api/audit?droneId=${d.id}`)).body.entries.find((e: any) => e.action === 'advisory:resume-patrol' && e.result?.ok), { what: 'the patrol resumed (audited)' });
+    expect(resumed.operator).toBe('advisory-loop');
+    await waitFor(() => sim!.drones[0]!.truth().modeName === 'AUTO', { what: 'back in AUTO on the patrol' });
+    // it went back to the item it was flying when the case took it, and never home
+    const paused = (await server!.api('GET', `/api/events?droneId=${d.id}&kind=mission-current&limit=500`)).body.events;
+    expect(resumed.request.seq).toBeGreaterThanOrEqual(4);
+    expect(paused.some((e: any) => e.data.seq === resumed.request.seq)).toBe(true);
+    const audit = (await server!.api('GET', `/api/audit?droneId=${d.id}`)).body.entries.map((e: any) => e.action);
+    expect(audit).not.toContain('advisory:return-home');
+    expect(server!.patrols.get(d.id)).toMatchObject({ planId: patrol.body.id, pausedAtSeq: null });
+  }, 150_000);
 
   it('escalates with the speaker\'s reason when the loudspeaker fails', async () => {
     await setup(1);

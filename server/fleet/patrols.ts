@@ -1,0 +1,129 @@
+/**
+ * Patrols: a drone flying an assigned plan (POST /api/plans/:id/assign) holds a pausable 'patrol'
+ * task on the task board. A dispatcher (an advisory case, an incident) may take it: the patrol is
+ * paused at the mission item the drone was flying, and when that task is released the drone goes
+ * back to the item it left (DO_SET_MISSION_CURRENT, then AUTO), or home when it has no patrol to go
+ * back to or too little battery for it.
+ *
+ *   started ──claim(other)──▶ paused (seq kept) ──returnFromTask──▶ flying again from seq
+ *      │                                           └─(no battery, resume refused)──▶ home (RTL)
+ *      └── disarmed, or left AUTO on the pilot's/autopilot's own decision ──▶ ended
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../time/clock.ts';
+import type { DroneSession } from './drone-session.ts';
+import { executeCommand } from './drone-commands.ts';
+import type { Fleet } from './fleet.ts';
+import type { TaskBoard } from './task-board.ts';
+
+export interface PatrolRecord {
+  droneId: string;
+  planId: string;
+  part: string;
+  startedAtMs: number;
+  /** Set while another task has the drone: the mission item to go back to. */
+  pausedAtSeq: number | null;
+  /** The drone was seen flying the mission (AUTO) since it was (re)started. */
+  seenFlying: boolean;
+}
+
+/** Runs one audited action on a drone (the caller's audit identity). */
+export type DroneAction = (droneId: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>) => Promise<void>;
+
+export type ReturnOutcome = 'resumed' | 'home' | 'stays';
+
+export interface PatrolOptions {
+  fleet: Fleet;
+  tasks: TaskBoard;
+  clock: Clock;
+  logger: Logger;
+  /** Below this battery a paused patrol is not resumed: the drone goes home (default 35 %). */
+  minResumeBatteryPct?: number;
+}
+
+const MISSION_MODES = new Set(['AUTO', 'MISSION']);
+
+export class PatrolBook {
+  private readonly patrols = new Map<string, PatrolRecord>();
+  private readonly minResumeBatteryPct: number;
+
+  constructor(private readonly o: PatrolOptions) {
+    this.minResumeBatteryPct = o.minResumeBatteryPct ?? 35;
+    o.tasks.onPaused((droneId, task) => {
+      const p = this.patrols.get(droneId);
+      if (task.kind !== 'patrol' || !p) return;
+      p.pausedAtSeq = o.fleet.get(droneId)?.state.mission.current ?? null;
+      o.logger.info({ droneId, planId: p.planId, seq: p.pausedAtSeq }, 'patrol paused for another task');
+    });
+    o.fleet.onChange((session) => this.watch(session));
+  }
+
+  /** The drone has started flying a plan part: it patrols until it lands or leaves the mission. */
+  started(droneId: string, planId: string, part: string): void {
+    const id = `patrol:${planId}:${part}`;
+    const current = this.o.tasks.taskOf(droneId);
+    if (current?.kind === 'patrol') this.end(droneId, 'replaced by a new patrol');
+    if (!this.o.tasks.claim(droneId, { kind: 'patrol', id, sinceMs: this.o.clock.nowMs(), pausable: true })) return;
+    this.patrols.set(droneId, { droneId, planId, part, startedAtMs: this.o.clock.nowMs(), pausedAtSeq: null, seenFlying: false });
+  }
+
+  get(droneId: string): PatrolRecord | undefined {
+    return this.patrols.get(droneId);
+  }
+
+  list(): PatrolRecord[] {
+    return [...this.patrols.values()];
+  }
+
+  /**
+   * Releases the drone from `taskId` and sends it on: back to its paused patrol, or home. Commands
+   * are sent before the release, so the next queued task (which may take the drone at once) comes after.
+   */
+  async returnFromTask(droneId: string, taskId: string, act: DroneAction): Promise<ReturnOutcome> {
+    const session = this.o.fleet.get(droneId);
+    const patrol = this.o.tasks.pausedOf(droneId)?.kind === 'patrol' ? this.patrols.get(droneId) : undefined;
+    let outcome: ReturnOutcome = 'stays';
+    try {
+      const flying = session?.state.connected && session.state.armed && !session.state.landed;
+      if (!session || !flying) return outcome;
+      const battery = session.state.battery.remainingPct;
+      if (patrol && battery !== null && battery >= this.minResumeBatteryPct) {
+        const seq = Math.max(1, patrol.pausedAtSeq ?? 1);
+        try {
+          patrol.seenFlying = false;
+          await act(droneId, 'resume-patrol', { planId: patrol.planId, part: patrol.part, seq }, (s) => s.adapter.resumeMission(s.control, seq));
+          patrol.pausedAtSeq = null;
+          return (outcome = 'resumed');
+        } catch (err) {
+          this.o.logger.warn({ droneId, planId: patrol.planId, err: (err as Error).message }, 'patrol could not resume: sending the drone home');
+        }
+      }
+      await act(droneId, 'return-home', {}, (s) => executeCommand(s, { type: 'rtl' }));
+      return (outcome = 'home');
+    } finally {
+      this.o.tasks.release(droneId, taskId);
+      if (patrol && outcome !== 'resumed') this.end(droneId, outcome === 'home' ? 'sent home instead of resuming' : 'the drone is not flying');
+    }
+  }
+
+  /** A patrol ends when the drone is disarmed, or leaves the mission while no task paused it. */
+  private watch(session: DroneSession): void {
+    const p = this.patrols.get(session.id);
+    if (!p || p.pausedAtSeq !== null) return;
+    const s = session.state;
+    if (this.o.tasks.taskOf(session.id)?.kind !== 'patrol') return;
+    if (!s.armed && p.seenFlying) return this.end(session.id, 'landed');
+    if (MISSION_MODES.has(s.mode) && s.armed && !s.landed) p.seenFlying = true;
+    else if (p.seenFlying && s.connected) this.end(session.id, `left the mission (${s.mode})`);
+  }
+
+  private end(droneId: string, reason: string): void {
+    const p = this.patrols.get(droneId);
+    if (!p) return;
+    this.patrols.delete(droneId);
+    const task = this.o.tasks.taskOf(droneId);
+    if (task?.kind === 'patrol') this.o.tasks.release(droneId, task.id);
+    else if (this.o.tasks.pausedOf(droneId)?.kind === 'patrol') this.o.tasks.release(droneId, this.o.tasks.pausedOf(droneId)!.id);
+    this.o.logger.info({ droneId, planId: p.planId, reason }, 'patrol ended');
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Incident dispatch ("one minute faster"): a reported incident gets the drone(s) that arrive first
+ * — from the air or the ground, by flight time along the transit round no-fly zones, with battery
+ * enough to get there, watch for `watchS` and come back with the reserve — most urgent incident
+ * first. A patrolling drone may be taken (its patrol pauses and resumes afterwards); a drone holding
+ * an overwatch station, or on another incident or parking case, never is. The drone flies there,
+ * hovers over the scene at the watch height, and stays until an operator closes the incident.
+ * The incident logic is the pure reducer in incident.ts; this service carries out its actions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.ts';
+import { airspaceOf } from '../fleet/airspace-of.ts';
+import { auditedAction } from '../fleet/audited-action.ts';
+import { DEFAULT_DISPATCH_PROFILE, rankForDispatch, type Candidate, type DispatchProfile, type Rejection } from '../fleet/dispatcher.ts';
+import { distanceM } from '../fleet/distance.ts';
+import type { DroneSession } from '../fleet/drone-session.ts';
+import type { Fleet } from '../fleet/fleet.ts';
+import { flyPath } from '../fleet/guided-flight.ts';
+import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
+import { checkAirspace } from '../fleet/plan-assignment.ts';
+import type { TaskBoard } from '../fleet/task-board.ts';
+import { transit } from '../fleet/transit.ts';
+import type { IncidentFilter, Store } from '../store/store.ts';
+import type { Clock } from '../time/clock.ts';
+import { dronesMissing, reportIncident, stepIncident, type Incident, type IncidentAction, type IncidentEvent, type IncidentOutcome } from './incident.ts';
+
+export const INCIDENT_OPERATOR = 'incident-dispatch';
+const DRONE_COOLDOWN_MS = 15_000;
+
+export interface IncidentConfig {
+  /** Watch height above take-off over the scene (default 40 m). */
+  hoverAltitudeM: number;
+  /** How long a drone must be able to stay on scene (battery check; default 600 s). */
+  watchS: number;
+  /** On scene within this horizontal distance (default 25 m). */
+  onSceneRadiusM: number;
+}
+
+export const DEFAULT_INCIDENT_CONFIG: IncidentConfig = { hoverAltitudeM: 40, watchS: 600, onSceneRadiusM: 25 };
+
+export interface IncidentOptions {
+  fleet: Fleet;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  tasks: TaskBoard;
+  patrols: PatrolBook;
+  config?: Partial<IncidentConfig>;
+  profile?: DispatchProfile;
+  /** Drones held by work the task board does not know (a running overwatch): never dispatched. */
+  busyElsewhere?: (droneId: string) => boolean;
+}
+
+export interface ReportInput {
+  lat: number;
+  lon: number;
+  kind: string;
+  priority: number;
+  note?: string;
+  drones?: number;
+}
+
+export class IncidentService {
+  private readonly open = new Map<string, Incident>();
+  private readonly coolingUntilMs = new Map<string, number>();
+  private readonly act: DroneAction;
+  private readonly config: IncidentConfig;
+  private readonly profile: DispatchProfile;
+  private closed = false;
+
+  constructor(private readonly o: IncidentOptions) {
+    this.config = { ...DEFAULT_INCIDENT_CONFIG, ...o.config };
+    this.profile = o.profile ?? DEFAULT_DISPATCH_PROFILE;
+    this.act = auditedAction({ fleet: o.fleet, store: o.store, clock: o.clock, operator: INCIDENT_OPERATOR, isClosed: () => this.closed });
+    for (const i of o.store.incidents.list({ status: 'open', limit: 1000 })) this.open.set(i.id, i);
+    o.fleet.onChange((session) => this.watch(session));
+    o.fleet.onEvent((e) => {
+      if (e.kind !== 'link-lost' || !e.droneId) return;
+      this.coolingUntilMs.set(e.droneId, this.now() + DRONE_COOLDOWN_MS);
+      for (const i of [...this.open.values()]) this.apply(i.id, { kind: 'droneLost', droneId: e.droneId, reason: 'link lost', atMs: this.now() });
+    });
+    o.tasks.onReleased(() => this.dispatchQueued());
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  report(input: ReportInput, by: string): Incident {
+    const { next, actions } = reportIncident({ id: `inc_${randomUUID().slice(0, 8)}`, ...input, by, atMs: this.now() });
+    this.open.set(next.id, next);
+    this.save(next);
+    this.o.logger.info({ incident: next.id, kind: next.kind, priority: next.priority, by }, 'incident reported');
+    this.run(next, actions);
+    return this.get(next.id)!;
+  }
+
+  closeIncident(id: string, outcome: IncidentOutcome, by: string, note?: string): Incident {
+    const i = this.get(id);
+    if (!i) throw new AppError('INCIDENT_NOT_FOUND', `no incident ${id}`);
+    if (i.state === 'released') throw new AppError('INCIDENT_CLOSED', `incident ${id} was already closed (${i.outcome}) by ${i.closedBy}`);
+    this.apply(id, { kind: 'close', outcome, by, ...(note ? { note } : {}), atMs: this.now() });
+    return this.get(id)!;
+  }
+
+  get(id: string): Incident | null {
+    return this.open.get(id) ?? this.o.store.incidents.get(id);
+  }
+
+  list(filter: IncidentFilter): Incident[] {
+    return this.o.store.incidents.list(filter);
+  }
+
+  /** Who would go to this point now, and why the others would not (the same ranking dispatch uses). */
+  rank(lat: number, lon: number): { candidates: Candidate[]; rejected: Rejection[] } {
+    const airspace = airspaceOf(this.o.store.geofences.list());
+    const cooling = (d: string) => (this.coolingUntilMs.get(d) ?? 0) > this.now();
+    const pathLengthM = (from: { lat: number; lon: number }, to: { lat: number; lon: number }) => {
+      const t = transit(from, to, airspace, this.config.hoverAltitudeM);
+      return t.ok ? t.lengthM : null;
+    };
+    return rankForDispatch(this.o.fleet.list(), { lat, lon, altitudeM: this.config.hoverAltitudeM, watchS: this.config.watchS },
+      (d) => this.o.tasks.busy(d) || (this.o.busyElsewhere?.(d) ?? false) || cooling(d), this.profile, pathLengthM);
+  }
+
+  private now(): number {
+    return this.o.clock.nowMs();
+  }
+
+  private apply(id: string, event: IncidentEvent): void {
+    if (this.closed) return;
+    const i = this.open.get(id);
+    if (!i) return;
+    const { next, actions } = stepIncident(i, event);
+    if (next === i) return;
+    if (next.state === 'released') this.open.delete(id);
+    else this.open.set(id, next);
+    this.save(next);
+    this.run(next, actions);
+  }
+
+  private save(i: Incident): void {
+    this.o.store.incidents.save(i);
+    const last = i.steps.at(-1)!;
+    this.o.fleet.publish({
+      kind: 'incident', ...(last.droneId ? { droneId: last.droneId } : {}), at: last.at, incidentId: i.id, state: i.state, step: last.state,
+      incidentKind: i.kind, priority: i.priority, lat: i.lat, lon: i.lon, ...(i.reason ? { reason: i.reason } : {}),
+    });
+  }
+
+  private run(i: Incident, actions: IncidentAction[]): void {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'requestDrones': this.dispatchQueued(); break;
+        case 'flyTo': void this.flyTo(i.id, a.droneId); break;
+        case 'release': void this.release(i.id, a.droneId); break;
+      }
+    }
+  }
+
+  /** Most urgent first, then oldest: each incident still short of drones gets the earliest arrivals free. */
+  private dispatchQueued(): void {
+    const waiting = [...this.open.values()].filter((i) => dronesMissing(i) > 0)
+      .sort((a, b) => a.priority - b.priority || a.reportedAt.localeCompare(b.reportedAt));
+    for (const i of waiting) this.dispatch(i.id);
+  }
+
+  private dispatch(id: string): void {
+    const i = this.open.get(id);
+    if (!i) return;
+    const airspace = airspaceOf(this.o.store.geofences.list());
+    try {
+      checkAirspace([{ lat: i.lat, lon: i.lon, altitudeM: this.config.hoverAltitudeM }], airspace);
+    } catch (err) {
+      this.apply(id, { kind: 'undispatchable', reason: `no drone may fly there: ${(err as Error).message}`, atMs: this.now() });
+      return;
+    }
+    const { candidates, rejected } = this.rank(i.lat, i.lon);
+    let missing = dronesMissing(i);
+    for (const cand of candidates) {
+      if (missing === 0) return;
+      if (this.open.get(id)?.responders.some((r) => r.droneId === cand.droneId && r.state !== 'lost')) continue;
+      if (!this.o.tasks.claim(cand.droneId, { kind: 'incident', id, sinceMs: this.now() })) continue;
+      this.o.logger.info({ incident: id, droneId: cand.droneId, etaS: cand.etaS, airborne: cand.airborne }, 'incident: drone dispatched');
+      this.apply(id, { kind: 'droneAssigned', droneId: cand.droneId, etaS: cand.etaS, airborne: cand.airborne, atMs: this.now() });
+      missing--;
+    }
+    if (missing > 0 && dronesMissing(this.open.get(id)!) === dronesMissing(i)) {
+      const why = rejected.length ? rejected.map((r) => `${r.droneId}: ${r.reason}`).join('; ') : 'no drones connected';
+      this.apply(id, { kind: 'undispatchable', reason: `waiting for a drone (${why})`, atMs: this.now() });
+    }
+  }
+
+  private async flyTo(id: string, droneId: string): Promise<void> {
+    const i = this.open.get(id);
+    if (!i) return;
+    const altitudeM = this.config.hoverAltitudeM;
+    try {
+      await this.act(droneId, 'incident:fly', { incidentId: id, lat: i.lat, lon: i.lon, altitudeM }, async (s) => {
+        const from = s.state.position;
+        const airspace = airspaceOf(this.o.store.geofences.list());
+        const way = from ? transit(from, i, airspace, altitudeM) : { ok: true as const, path: [{ lat: i.lat, lon: i.lon }], lengthM: 0 };
+        if (!way.ok) throw new AppError('AIRSPACE_VIOLATION', way.reason);
+        checkAirspace([...(from ? [{ lat: from.lat, lon: from.lon, altitudeM }] : []), ...way.path.map((p) => ({ ...p, altitudeM }))], airspace);
+        await flyPath(s, way.path, altitudeM);
+      });
+      this.watch(this.o.fleet.get(droneId)!);
+    } catch (err) {
+      this.o.logger.warn({ incident: id, droneId, err: (err as Error).message }, 'incident: the drone could not go; trying another');
+      this.coolingUntilMs.set(droneId, this.now() + DRONE_COOLDOWN_MS);
+      this.apply(id, { kind: 'droneLost', droneId, reason: (err as Error).message, atMs: this.now() });
+    }
+  }
+
+  /** Telemetry moves responders on: airborne when it has left the ground, on scene when it is there. */
+  private watch(session: DroneSession): void {
+    const s = session.state;
+    for (const i of [...this.open.values()]) {
+      const r = i.responders.find((x) => x.droneId === session.id && (x.state === 'dispatched' || x.state === 'airborne'));
+      if (!r || !s.position) continue;
+      if (r.state === 'dispatched' && s.armed && !s.landed && s.position.altRelM > 2) this.apply(i.id, { kind: 'droneAirborne', droneId: session.id, atMs: this.now() });
+      if (!s.landed && distanceM(s.position, i) <= this.config.onSceneRadiusM && Math.abs(s.position.altRelM - this.config.hoverAltitudeM) < 5) {
+        this.apply(i.id, { kind: 'droneOnScene', droneId: session.id, atMs: this.now() });
+      }
+    }
+  }
+
+  /** The drone goes back to the patrol the incident paused, or home, and is free for the next task. */
+  private async release(id: string, droneId: string): Promise<void> {
+    try {
+      await this.o.patrols.returnFromTask(droneId, id, (d, action, request, fn) => this.act(d, `incident:${action}`, { incidentId: id, ...(request as object) }, fn));
+    } catch (err) {
+      this.o.logger.warn({ incident: id, droneId, err: (err as Error).message }, 'incident: release command failed');
+    }
+  }
+}

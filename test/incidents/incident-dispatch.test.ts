@@ -1,0 +1,152 @@
+/**
+ * Incident dispatch end to end with the real server and the real simulator (speedup 3): the drone
+ * that arrives first goes (not simply the nearest), its steps are timed against the simulated
+ * flight, an overwatch drone stays on its station, the most urgent incident is served first, and
+ * a released drone goes home.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { stopAll } from '../helpers/stop-all.ts';
+
+const BASE = { lat: 30.4987, lon: 114.4123 };
+const M = 1 / 111_320;
+const COS = Math.cos(BASE.lat * Math.PI / 180);
+const north = (m: number, eastM = 0) => ({ lat: BASE.lat + m * M, lon: BASE.lon + (eastM * M) / COS });
+const metresBetween = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) => Math.hypot((a.lat - b.lat) / M, ((a.lon - b.lon) * COS) / M);
+const SPEEDUP = 3;
+
+let server: TestServer | null = null;
+let sim: SimFleet | null = null;
+afterEach(async () => {
+  await stopAll(sim, server);
+  [sim, server] = [null, null];
+});
+
+async function setup(drones: number, sim_: Partial<Parameters<typeof startSimFleet>[0]> = {}) {
+  server = await startTestServer({ EAGLE_INCIDENT_WATCH_S: '300' });
+  sim = await startSimFleet({ drones, link: server.mavlink, speedup: SPEEDUP, positionSettleMs: 500, seed: 7, ...sim_ });
+  const list = await waitFor(async () => { const l = (await server!.api('GET', '/api/drones')).body.drones; return l.length === drones && l.every((d: any) => d.position && d.battery.remainingPct !== null) ? l : null; }, { what: 'drones with positions', timeoutMs: 15_000 });
+  await waitFor(async () => (await server!.api('GET', '/api/events?kind=statustext&limit=500')).body.events.filter((e: any) => /using GPS/.test(e.data.text)).length >= drones, { what: 'position estimates ready', timeoutMs: 15_000 });
+  return list.map((d: any) => d.id as string).sort();
+}
+
+const simIndexOf = (droneId: string) => sim!.drones.findIndex((d) => d.sysid === Number(droneId.replace(/\D/g, '')));
+
+async function incident(id: string, pred: (i: any) => boolean, what: string, timeoutMs = 60_000) {
+  return waitFor(async () => { const i = (await server!.api('GET', `/api/incidents/${id}`)).body; return pred(i) ? i : null; }, { what, timeoutMs, intervalMs: 100 });
+}
+
+describe('incident dispatch', () => {
+  it('sends the farther drone already in the air because it arrives first, and times its steps against the simulated flight', async () => {
+    const [ground, air] = await setup(2);
+    // `air` climbs to 40 m and waits 100 m south of the base; `ground` stays on the pad
+    expect((await server!.api('POST', `/api/drones/${air}/commands`, { type: 'takeoff', altitudeM: 40 })).status).toBe(200);
+    const waitAt = north(-100);
+    expect((await server!.api('POST', `/api/drones/${air}/commands`, { type: 'goto', ...waitAt, altitudeM: 40 })).status).toBe(200);
+    await waitFor(async () => { const d = (await server!.api('GET', `/api/drones/${air}`)).body; return metresBetween(d.position, waitAt) < 5 && Math.abs(d.position.altRelM - 40) < 2; }, { what: 'the airborne drone waiting south of the base', timeoutMs: 40_000 });
+
+    const scene = north(300);
+    const ranking = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body.candidates;
+    expect(ranking.map((c: any) => c.droneId)).toEqual([air, ground]);
+    expect(ranking[0].distanceM).toBeGreaterThan(ranking[1].distanceM); // farther, yet first
+
+    const reported = await server!.api('POST', '/api/incidents', { ...scene, kind: 'fight', priority: 1, note: '小吃摊打架 fight at a street-food stall' });
+    expect(reported.status).toBe(201);
+    expect(reported.body).toMatchObject({ state: 'airborne', droneId: air });
+    expect(reported.body.steps.map((s: any) => s.state)).toEqual(['reported', 'dispatched', 'airborne']);
+
+    // watch the simulated drone itself: when does it really get within 25 m of the scene at the watch height?
+    const airIndex = simIndexOf(air);
+    let truthArrivalMs: number | null = null;
+    await waitFor(() => {
+      const t = sim!.drones[airIndex]!.truth();
+      if (metresBetween(t, scene) <= 25 && Math.abs(t.altitudeM - 40) < 5) truthArrivalMs = Date.now();
+      return truthArrivalMs !== null;
+    }, { what: 'the simulated drone over the scene', timeoutMs: 40_000, intervalMs: 20 });
+    const onScene = await incident(reported.body.id, (i) => i.state === 'on-scene', 'on scene recorded');
+    const onSceneAtMs = Date.parse(onScene.responders[0].onSceneAt);
+    expect(Math.abs(onSceneAtMs - truthArrivalMs!)).toBeLessThan(1500);
+    // the flight took about what the dispatcher expected (simulated seconds)
+    const flightS = ((onSceneAtMs - Date.parse(onScene.responders[0].dispatchedAt)) / 1000) * SPEEDUP;
+    expect(flightS).toBeGreaterThan(onScene.responders[0].etaS * 0.6);
+    expect(flightS).toBeLessThan(onScene.responders[0].etaS * 1.6);
+    expect(sim!.drones[simIndexOf(ground)]!.truth().armed).toBe(false);
+
+    const closed = await server!.api('POST', `/api/incidents/${reported.body.id}/close`, { outcome: 'handed-to-ground-unit', note: '巡逻车已到 patrol car arrived' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.state).toBe('released');
+    expect(closed.body.steps.map((s: any) => s.state)).toEqual(['reported', 'dispatched', 'airborne', 'on-scene', 'released']);
+    await waitFor(() => sim!.drones[airIndex]!.truth().modeName === 'RTL', { what: 'the released drone sent home' });
+    const again = await server!.api('POST', `/api/incidents/${reported.body.id}/close`, { outcome: 'resolved' });
+    expect(again.status).toBe(409);
+    const audit = (await server!.api('GET', `/api/audit?droneId=${air}`)).body.entries.map((e: any) => [e.operator, e.action]);
+    expect(audit).toEqual(expect.arrayContaining([['incident-dispatch', 'incident:fly'], ['incident-dispatch', 'incident:return-home']]));
+  }, 150_000);
+
+  it('serves the most urgent waiting incident first when the only drone comes free', async () => {
+    const [only] = await setup(1);
+    const first = (await server!.api('POST', '/api/incidents', { ...north(150), kind: 'crash', priority: 3 })).body;
+    expect(first.droneId).toBe(only);
+    const minor = (await server!.api('POST', '/api/incidents', { ...north(100, 100), kind: 'traffic', priority: 4 })).body;
+    const urgent = (await server!.api('POST', '/api/incidents', { ...north(100, -100), kind: 'fight', priority: 1 })).body;
+    expect([minor.state, urgent.state]).toEqual(['reported', 'reported']);
+    expect(urgent.reason).toMatch(/waiting for a drone/);
+    await incident(first.id, (i) => i.state === 'on-scene', 'the first incident on scene');
+    await server!.api('POST', `/api/incidents/${first.id}/close`, { outcome: 'resolved' });
+    const served = await incident(urgent.id, (i) => i.droneId === only, 'the urgent incident given the drone', 20_000);
+    expect(served.steps.map((s: any) => s.state).slice(0, 2)).toEqual(['reported', 'dispatched']);
+    expect((await server!.api('GET', `/api/incidents/${minor.id}`)).body.state).toBe('reported');
+    const open = (await server!.api('GET', '/api/incidents?status=open')).body.incidents.map((i: any) => i.id);
+    expect(open.sort()).toEqual([minor.id, urgent.id].sort());
+  }, 120_000);
+
+  it('flies round a no-fly zone that lies between the drone and the scene, never entering it', async () => {
+    await setup(1);
+    // a 120 m wide no-fly block centred 150 m north of the base; the scene is 300 m north
+    const c = north(150);
+    const h = 60 * M;
+    const block = [[c.lon - h / COS, c.lat - h], [c.lon + h / COS, c.lat - h], [c.lon + h / COS, c.lat + h], [c.lon - h / COS, c.lat + h], [c.lon - h / COS, c.lat - h]];
+    expect((await server!.api('POST', '/api/geofences', { name: 'stadium roof', kind: 'no-fly', geometry: { type: 'Polygon', coordinates: [block] } })).status).toBe(201);
+    const scene = north(300);
+    const [cand] = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body.candidates;
+    expect(cand.distanceM).toBeGreaterThan(310); // the way round, not the straight 300 m
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'fire', priority: 1 })).body;
+    let inside = 0;
+    let closestToCentreM = Infinity;
+    await waitFor(async () => {
+      const t = sim!.drones[0]!.truth();
+      const dN = (t.lat - c.lat) / M;
+      const dE = ((t.lon - c.lon) * COS) / M;
+      if (Math.abs(dN) < 60 && Math.abs(dE) < 60 && t.altitudeM > 1) inside++;
+      closestToCentreM = Math.min(closestToCentreM, Math.hypot(dN, dE));
+      return (await server!.api('GET', `/api/incidents/${reported.id}`)).body.state === 'on-scene';
+    }, { what: 'on scene after the detour', timeoutMs: 60_000, intervalMs: 50 });
+    expect(inside).toBe(0);
+    expect(closestToCentreM).toBeGreaterThan(60);
+  }, 120_000);
+
+  it('never pulls a drone off its overwatch station: another drone goes', async () => {
+    const [watcher, spare] = await setup(2);
+    const station = north(250);
+    const venue = { type: 'Polygon', coordinates: [[[BASE.lon - 0.01, BASE.lat - 0.01], [BASE.lon + 0.01, BASE.lat - 0.01], [BASE.lon + 0.01, BASE.lat + 0.01], [BASE.lon - 0.01, BASE.lat + 0.01], [BASE.lon - 0.01, BASE.lat - 0.01]]] };
+    const now = Date.now();
+    const plan = (await server!.api('POST', '/api/plans', {
+      kind: 'overwatch', venue, pois: [station], window: { start: new Date(now).toISOString(), end: new Date(now + 3600_000).toISOString() },
+      bases: [BASE], altitudeM: 40, airframe: { cruiseMps: 10, enduranceS: 1500, swapS: 120 },
+    })).body;
+    expect(plan.stations).toHaveLength(1);
+    expect((await server!.api('POST', `/api/plans/${plan.id}/run`, { droneIds: [watcher], startAt: 'now' })).status).toBe(201);
+    await waitFor(async () => (await server!.api('GET', `/api/plans/${plan.id}/run`)).body.stations[0].holder === watcher, { what: 'the station held', timeoutMs: 60_000, intervalMs: 500 });
+
+    const scene = { lat: plan.stations[0].lat + 30 * M, lon: plan.stations[0].lon };
+    const ranking = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body;
+    expect(ranking.rejected).toEqual([{ droneId: watcher, reason: 'on another task' }]);
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'crowd', priority: 1 })).body;
+    expect(reported.droneId).toBe(spare);
+    await incident(reported.id, (i) => i.state === 'on-scene', 'the spare on scene');
+    const run = (await server!.api('GET', `/api/plans/${plan.id}/run`)).body;
+    expect(run.stations[0]).toMatchObject({ holder: watcher, covered: true });
+  }, 150_000);
+});
