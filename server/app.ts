@@ -26,6 +26,7 @@ import { missionRoutes } from './api/missions.ts';
 import { meRoutes } from './api/me.ts';
 import { operatorRoutes } from './api/operators.ts';
 import { signingRoutes } from './api/signing.ts';
+import { trafficRoutes } from './api/traffic.ts';
 import { AppError } from './errors.ts';
 import { PlanningError } from './planning/types.ts';
 import { StreamHub } from './stream/hub.ts';
@@ -86,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Eagle Eye API', version: deps.version, description: 'Drone-patrol fleet control: drones, commands, missions.' },
-      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'planning' }, { name: 'broadcasts' }, { name: 'parking' }],
+      tags: [{ name: 'system' }, { name: 'drones' }, { name: 'missions' }, { name: 'operators' }, { name: 'audit' }, { name: 'history' }, { name: 'airspace' }, { name: 'planning' }, { name: 'broadcasts' }, { name: 'parking' }, { name: 'traffic', description: 'road segments, traffic levels and their changes (docs/traffic.md)' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(broadcastRoutes(deps));
   await app.register(advisoryRoutes(deps, deps.advisories));
   if (deps.incidents) await app.register(incidentRoutes(deps, deps.incidents));
+  await app.register(trafficRoutes(deps));
   await app.register(meRoutes());
   serveConsole(app, deps.mapboxToken ?? null);
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -29,6 +29,8 @@ export interface Config {
   incident: { hoverAltitudeM: number; watchS: number; onSceneRadiusM: number };
   /** A ground unit's typical report→on-scene time per incident kind ('*': any kind), seconds, for the response figures. */
   groundUnitS: Record<string, number>;
+  /** Traffic levels: sliding window and dwell before a new level is adopted (server/traffic/segment-level.ts). */
+  traffic: { windowS: number; dwellS: number };
   /** Commands (and mission changes) per operator per minute. */
   commandRatePerMin: number;
   /** Flight logs of every link under `<dataDir>/tlogs/` (EAGLE_TLOGS=off disables them). */
@@ -108,6 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(Number.isInteger(advisory.maxBroadcasts) && advisory.maxBroadcasts >= 1)) throw new ConfigError('EAGLE_ADVISORY_MAX_BROADCASTS: a whole number ≥ 1');
   if (!(advisory.verifyS >= 1)) throw new ConfigError('EAGLE_ADVISORY_VERIFY_S: seconds ≥ 1');
   if (!(advisory.hoverAltitudeM >= 5 && advisory.hoverAltitudeM <= 120)) throw new ConfigError('EAGLE_ADVISORY_HOVER_M: metres from 5 to 120');
+  const traffic = { windowS: Number(env.EAGLE_TRAFFIC_WINDOW_S ?? 60), dwellS: Number(env.EAGLE_TRAFFIC_DWELL_S ?? 20) };
+  if (!(traffic.windowS >= 5 && traffic.windowS <= 3600)) throw new ConfigError('EAGLE_TRAFFIC_WINDOW_S: seconds from 5 to 3600');
+  if (!(traffic.dwellS >= 0 && traffic.dwellS <= 3600)) throw new ConfigError('EAGLE_TRAFFIC_DWELL_S: seconds from 0 to 3600');
   const incident = {
     hoverAltitudeM: Number(env.EAGLE_INCIDENT_HOVER_M ?? 40),
     watchS: Number(env.EAGLE_INCIDENT_WATCH_S ?? 600),
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     advisory,
     incident,
+    traffic,
     groundUnitS: groundUnitTimes(env.EAGLE_GROUND_UNIT_S ?? '180'),
     commandRatePerMin,
     speakerRangeM,

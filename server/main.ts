@@ -30,6 +30,7 @@ import { systemClock, type Clock } from './time/clock.ts';
 import { PatrolBook } from './fleet/patrols.ts';
 import { IncidentService } from './incidents/incident-service.ts';
 import { TaskBoard } from './fleet/task-board.ts';
+import { TrafficService } from './traffic/traffic-service.ts';
 import { AdvisoryService } from './warnings/advisory-service.ts';
 import { BroadcastService } from './warnings/broadcast-service.ts';
 
@@ -44,6 +45,8 @@ export interface RunningServer {
   store: Store;
   /** The parking-advisory loop. */
   advisories: AdvisoryService;
+  /** Traffic monitoring (a simulation hands it its clock with `useClock`). */
+  traffic: TrafficService;
   /** Loudspeaker broadcasts (the parking-advisory loop uses it too). */
   broadcasts: BroadcastService;
   /** Incident dispatch. */
@@ -140,8 +143,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const patrols = new PatrolBook({ fleet, tasks, clock, logger });
   const incidents = new IncidentService({ fleet, store, clock, logger, tasks, patrols, config: config.incident, busyElsewhere: (id) => overwatch.flies(id) });
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, patrols, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
+  const traffic = new TrafficService({ fleet, store, clock, logger, rule: config.traffic });
   const app = await buildApp({
-    fleet, missions, overwatch, broadcasts, advisories, incidents, groundUnitS: config.groundUnitS, patrols, tasks, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
+    fleet, missions, overwatch, broadcasts, advisories, traffic, incidents, groundUnitS: config.groundUnitS, patrols, tasks, store, auth, clock, logger, version: VERSION, commandRateLimitPerMin: config.commandRatePerMin, tlogs, mapboxToken: config.mapboxToken,
     ...(opts.authenticate ? { authenticate: opts.authenticate } : {}), stream: opts.stream ?? {},
   });
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -163,10 +167,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void link.done.then(() => logger.info({ link: link.id, frames: link.counters.framesIn, skippedBytes: link.read.skippedBytes }, 'flight log replay finished'));
   }
   return {
-    url, fleet, links, store, broadcasts, advisories, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch, patrols, tasks, incidents,
+    url, fleet, links, store, broadcasts, advisories, traffic, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch, patrols, tasks, incidents,
     async close() {
       advisories.close();
       incidents.close();
+      traffic.close();
       overwatch.close();
       await app.close();
       await fleet.close();

@@ -16,6 +16,7 @@ import type { PayloadComponent } from './payloads/payload.ts';
 import { SimSpeaker } from './payloads/speaker.ts';
 import { AnalyticsReporter, type GroundCamera, type IngestTarget } from './scenario/analytics.ts';
 import { ParkingWorld, type ParkedVehicleSpec } from './scenario/parking-world.ts';
+import { TrafficWorld, type ScheduledJam, type SimRoad } from './scenario/traffic-world.ts';
 import { patrolQuad, type Airframe } from './physics/airframe.ts';
 import { Prng } from './prng.ts';
 import { DEMO_BASE, DEMO_GROUND_AMSL_M, parkingSpots } from './scenario/demo-base.ts';
@@ -52,6 +53,12 @@ export interface SimFleetOptions {
   speaker?: boolean | ((droneIndex: number) => boolean);
   /** Parked vehicles, cameras over the lanes, and the drones' detectors reporting to the server. */
   parking?: { vehicles: ParkedVehicleSpec[]; cameras?: GroundCamera[]; ingest?: IngestTarget | null; reportEveryS?: number };
+  /**
+   * Moving traffic on roads, with jams on a schedule, seen by the drones' detectors (and fixed
+   * cameras), reported with speed and heading; `counters` lists roads with a counting station
+   * that reports per-segment counts.
+   */
+  traffic?: { roads: SimRoad[]; jams?: ScheduledJam[]; cameras?: GroundCamera[]; counters?: string[]; ingest?: IngestTarget | null; reportEveryS?: number; seed?: number };
   /** Render what the speakers say to WAV files in this folder when espeak-ng is on PATH. */
   speakerWavDir?: string;
   faults?: ScheduledFault[];
@@ -67,6 +74,8 @@ export interface SimFleet {
   injectFault(droneIndex: number, fault: Fault): void;
   /** The parked vehicles and the analytics reporter, when the fleet was started with `parking`. */
   parking: { world: ParkingWorld; analytics: AnalyticsReporter } | null;
+  /** The moving traffic and its reporter, when the fleet was started with `traffic`; times in the world are seconds after `startMs`. */
+  traffic: { world: TrafficWorld; analytics: AnalyticsReporter; startMs: number } | null;
   /** The drone's simulated loudspeaker (what it said, when, where), or null when it has none. */
   speaker(droneIndex: number): SimSpeaker | null;
   close(): Promise<void>;
@@ -130,6 +139,18 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     parking = { world: parkingWorld, analytics };
   }
 
+  let traffic: SimFleet['traffic'] = null;
+  if (options.traffic) {
+    const t = options.traffic;
+    const trafficWorld = new TrafficWorld(t.roads, t.jams ?? [], { seed: t.seed ?? options.seed ?? 1 });
+    const startMs = world.clock.nowMs();
+    const analytics = new AnalyticsReporter({
+      world: null, traffic: trafficWorld, counters: t.counters ?? [], cameras: t.cameras ?? [], drones: world.drones, speakers, clock: world.clock, startMs,
+      ingest: t.ingest ?? null, ...(t.reportEveryS ? { reportEveryS: t.reportEveryS } : {}),
+    });
+    traffic = { world: trafficWorld, analytics, startMs };
+  }
+
   if (!lockstep) world.runRealTime(options.speedup ?? 1);
 
   return {
@@ -145,8 +166,10 @@ export async function startSimFleet(options: SimFleetOptions = {}): Promise<SimF
     injectFault,
     speaker: (droneIndex) => speakers[droneIndex] ?? null,
     parking,
+    traffic,
     async close() {
       parking?.analytics.close();
+      traffic?.analytics.close();
       world.close();
       await Promise.all(world.drones.map((d) => d.endpoint.close()));
     },

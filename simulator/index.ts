@@ -9,4 +9,5 @@ export type { PayloadComponent, PayloadContext, CommandForPayload } from './payl
 export type { LatLon } from './geo.ts';
 export { ParkingWorld, type ParkedVehicleSpec, type VehicleSighting } from './scenario/parking-world.ts';
 export { AnalyticsReporter, type GroundCamera, type IngestTarget } from './scenario/analytics.ts';
-export { EXPO_LANES, EXPO_CAMERAS, expoVehicles, type DemoLane } from './scenario/expo.ts';
+export { EXPO_LANES, EXPO_CAMERAS, expoVehicles, type DemoLane, EXPO_ROADS, EXPO_ROAD_CAMERAS, EXPO_JAM_STRETCH, expoJams, type DemoRoad } from './scenario/expo.ts';
+export { TrafficWorld, type SimRoad, type ScheduledJam, type TrafficVehicle, type JamPhase, type SegmentCountTruth } from './scenario/traffic-world.ts';

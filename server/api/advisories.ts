@@ -49,10 +49,27 @@ export function advisoryRoutes(deps: AppDeps, advisories: AdvisoryService): Fast
       config: { role: 'operator' },
       schema: {
         summary: 'Vehicle sightings from video analytics (batched); late and out-of-order sightings are placed by their time',
-        tags: ['parking'], body: ObservationBatch,
-        response: withErrors({ 202: Type.Object({ accepted: Type.Integer(), stale: Type.Integer(), opened: Type.Array(Type.String({ description: 'advisory cases opened by this batch' })) }) }, 400),
+        description: 'Every sighting goes to the parking loop. Sightings with a speed (and heading) are also placed on the nearest road segment for traffic monitoring, '
+          + 'and `segmentCounts` (vehicles on a whole segment) go to traffic monitoring only; `traffic` in the answer says what it took (docs/traffic.md).',
+        tags: ['parking', 'traffic'], body: ObservationBatch,
+        response: withErrors({
+          202: Type.Object({
+            accepted: Type.Integer(), stale: Type.Integer(), opened: Type.Array(Type.String({ description: 'advisory cases opened by this batch' })),
+            traffic: Type.Object({
+              matched: Type.Integer({ description: 'sightings placed on a road segment' }), unmatched: Type.Integer({ description: 'sightings with a speed on no known road' }),
+              ignored: Type.Integer({ description: 'no speed, low confidence, or inside a parking zone' }), stale: Type.Integer(), counts: Type.Integer(),
+              unknownRoads: Type.Array(Type.String(), { description: 'road ids of segment counts for roads that do not exist (dropped)' }),
+            }),
+          }),
+        }, 400),
       },
-    }, async (req, reply) => reply.status(202).send(advisories.ingest(req.body.observations)));
+    }, async (req, reply) => {
+      const observations = req.body.observations ?? [];
+      const counts = req.body.segmentCounts ?? [];
+      if (observations.length + counts.length === 0) throw new AppError('BAD_REQUEST', 'body: a batch needs at least one entry in observations or segmentCounts');
+      const parking = observations.length ? advisories.ingest(observations) : { accepted: 0, stale: 0, opened: [] };
+      return reply.status(202).send({ ...parking, traffic: deps.traffic.ingest(observations, counts) });
+    });
 
     app.get('/api/advisories', {
       config: { role: 'viewer' },

@@ -14,6 +14,7 @@ import type { Store } from '../store/store.ts';
 import type { TlogWriter } from '../mavlink/tlog/tlog-writer.ts';
 import type { BroadcastService } from '../warnings/broadcast-service.ts';
 import type { Clock } from '../time/clock.ts';
+import type { TrafficService } from '../traffic/traffic-service.ts';
 
 export interface AppDeps {
   fleet: Fleet;
@@ -25,6 +26,8 @@ export interface AppDeps {
   incidents?: IncidentService;
   /** A ground unit's report→on-scene seconds per incident kind ('*': any), for /api/metrics/response. */
   groundUnitS?: Record<string, number>;
+  /** Traffic monitoring: road segments' levels from sightings and counts. */
+  traffic: TrafficService;
   /** Overwatch runs (built from the other deps when absent). */
   overwatch?: OverwatchService;
   /** Drones flying assigned plans (pausable by dispatchers); absent in tests that do not need them. */

@@ -8,6 +8,7 @@ import { assignPlan, partsOf } from '../fleet/plan-assignment.ts';
 import { OverwatchService } from '../fleet/overwatch-service.ts';
 import { plan as makePlan, PlanRequest, PlanSchema } from '../planning/index.ts';
 import { audited } from './audited.ts';
+import type { StoredPlan } from '../store/store.ts';
 import type { AppDeps } from './deps.ts';
 import { findDrone } from './drone-lookup.ts';
 import { commandRateLimit } from './rate-limit.ts';
@@ -17,7 +18,12 @@ const Assignment = Type.Object({
   droneId: Type.String(), part: Type.String(), at: Type.String(), result: Type.Union([Type.Literal('started'), Type.Literal('failed')]),
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
 });
-const StoredPlanSchema = Type.Intersect([PlanSchema, Type.Object({ id: Type.String(), createdAt: Type.String(), createdBy: Type.String(), assignments: Type.Array(Assignment) })]);
+export const StoredPlanSchema = Type.Intersect([PlanSchema, Type.Object({ id: Type.String(), createdAt: Type.String(), createdBy: Type.String(), assignments: Type.Array(Assignment) })]);
+
+/** A stored plan as the API answers it. */
+export function planView(p: StoredPlan) {
+  return { ...(p.plan as Static<typeof PlanSchema>), id: p.id, createdAt: p.createdAt, createdBy: p.createdBy, assignments: p.assignments };
+}
 
 export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
   const stored = (id: string) => {
@@ -26,7 +32,7 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     return p;
   };
   const overwatch = deps.overwatch ?? new OverwatchService({ fleet: deps.fleet, missions: deps.missions, store: deps.store, clock: deps.clock, logger: deps.logger });
-  const view = (p: NonNullable<ReturnType<typeof deps.store.plans.get>>) => ({ ...(p.plan as Static<typeof PlanSchema>), id: p.id, createdAt: p.createdAt, createdBy: p.createdBy, assignments: p.assignments });
+  const view = planView;
 
   return async (app) => {
     app.post('/api/plans', {

@@ -1,6 +1,7 @@
 /** Parking zones and vehicle observations (CONTRACT.md "Workflows"). */
 import { Type, type Static } from '@sinclair/typebox';
 import { PolygonGeometry } from './geofence.ts';
+import { SegmentCount } from './road.ts';
 
 export const ZoneKind = Type.Union([Type.Literal('temporary-stop'), Type.Literal('no-parking'), Type.Literal('fire-lane')]);
 
@@ -28,6 +29,13 @@ export const Observation = Type.Object({
 }, { additionalProperties: false });
 export type Observation = Static<typeof Observation>;
 
+/**
+ * One batch from video analytics. Sightings feed the parking loop and (those with a speed) traffic
+ * monitoring; `segmentCounts` (an addition) feed traffic monitoring only. A batch carries at least
+ * one sighting or count (checked by the route); `observations` may be left out of a batch of counts.
+ */
 export const ObservationBatch = Type.Object({
-  observations: Type.Array(Observation, { minItems: 1, maxItems: 5000 }),
+  observations: Type.Optional(Type.Array(Observation, { maxItems: 5000, description: 'vehicle sightings; with speedMps (and headingDeg) they are also placed on the nearest road segment' })),
+  segmentCounts: Type.Optional(Type.Array(SegmentCount, { maxItems: 5000, description: 'vehicles counted on whole road segments (counting cameras, loops)' })),
 }, { additionalProperties: false });
+export type ObservationBatch = Static<typeof ObservationBatch>;

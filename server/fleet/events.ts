@@ -18,6 +18,8 @@ export type DroneEventKind =
   | 'advisory'
   /** An incident moved on (server/incidents): reported, a drone dispatched / airborne / on scene / lost, released. */
   | 'incident'
+  /** A road segment's traffic level changed (server/traffic/traffic-service.ts). */
+  | 'traffic'
   /** A loudspeaker broadcast changed state (server/warnings/broadcast-service.ts). */
   | 'broadcast'
   /** Overwatch runs (server/fleet/overwatch-runner.ts): a station became uncovered / covered again. */

@@ -134,4 +134,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX incidents_reported ON incidents(reported_at);
   CREATE INDEX incidents_state ON incidents(state, reported_at);
   `,
+  // 7: road segments for traffic monitoring (JSON documents; updated in place)
+  `
+  CREATE TABLE roads (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  `,
 ];

@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 import type { Geofence } from '../contracts/geofence.ts';
+import type { Road } from '../contracts/road.ts';
 import type { Zone } from '../contracts/zone.ts';
 import type { AdvisoryCase } from '../warnings/advisory-case.ts';
 import type { Incident } from '../incidents/incident.ts';
 import type {
-  AdvisoryRepo, IncidentRepo, AuditEntry, BroadcastRepo, GeofenceRepo, PlanRepo, StoredBroadcast, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
+  AdvisoryRepo, IncidentRepo, AuditEntry, BroadcastRepo, RoadRepo, GeofenceRepo, PlanRepo, StoredBroadcast, StoredPlan, ZoneRepo, AuditRepo, DroneRegistryRepo, EventRepo, Operator, OperatorRepo, RegisteredDrone, Role, Store, StoredEvent, TrackPoint, TrackRepo,
 } from './store.ts';
 
 type Row = Record<string, any>;
@@ -40,6 +41,7 @@ export function openSqliteStore(path: string): Store {
     advisories: advisoryRepo(db),
     broadcasts: broadcastRepo(db),
     incidents: incidentRepo(db),
+    roads: roadRepo(db),
     close: () => db.close(),
   };
 }
@@ -238,6 +240,29 @@ function zoneRepo(db: Database.Database): ZoneRepo {
     },
     list: () => (db.prepare('SELECT * FROM zones ORDER BY created_at, id').all() as Row[]).map((r) => ({ id: r.id, createdAt: r.created_at, ...JSON.parse(r.body) })),
     delete: (id) => db.prepare('DELETE FROM zones WHERE id = ?').run(id).changes > 0,
+  };
+}
+
+function roadRepo(db: Database.Database): RoadRepo {
+  const toRoad = (r: Row): Road => ({ id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, ...JSON.parse(r.body) });
+  const byId = db.prepare('SELECT * FROM roads WHERE id = ?');
+  return {
+    create(body) {
+      const at = nowIso();
+      const id = `rd_${randomUUID().slice(0, 8)}`;
+      db.prepare('INSERT INTO roads (id, created_at, updated_at, body) VALUES (?, ?, ?, ?)').run(id, at, at, JSON.stringify(body));
+      return toRoad(byId.get(id) as Row);
+    },
+    list: () => (db.prepare('SELECT * FROM roads ORDER BY created_at, rowid').all() as Row[]).map(toRoad),
+    get(id) {
+      const r = byId.get(id) as Row | undefined;
+      return r ? toRoad(r) : null;
+    },
+    update(id, body) {
+      if (db.prepare('UPDATE roads SET body = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(body), nowIso(), id).changes === 0) return null;
+      return toRoad(byId.get(id) as Row);
+    },
+    delete: (id) => db.prepare('DELETE FROM roads WHERE id = ?').run(id).changes > 0,
   };
 }
 

@@ -4,6 +4,7 @@
  * Every method is synchronous and durable when it returns (an acknowledged write survives kill -9).
  */
 import type { Geofence, GeofenceBody } from '../contracts/geofence.ts';
+import type { Road, RoadInput } from '../contracts/road.ts';
 import type { Zone, ZoneBody } from '../contracts/zone.ts';
 import type { AdvisoryCase } from '../warnings/advisory-case.ts';
 import type { Incident } from '../incidents/incident.ts';
@@ -145,6 +146,16 @@ export interface ZoneRepo {
   delete(id: string): boolean;
 }
 
+export interface RoadRepo {
+  create(body: RoadInput): Road;
+  /** Oldest first. */
+  list(): Road[];
+  get(id: string): Road | null;
+  /** Replaces the road's body (id and createdAt stay); null when there is no such road. */
+  update(id: string, body: RoadInput): Road | null;
+  delete(id: string): boolean;
+}
+
 export interface AdvisoryRepo {
   /** Insert or replace the case (it is saved at every step). */
   save(c: AdvisoryCase): void;
@@ -226,5 +237,6 @@ export interface Store {
   readonly advisories: AdvisoryRepo;
   readonly broadcasts: BroadcastRepo;
   readonly incidents: IncidentRepo;
+  readonly roads: RoadRepo;
   close(): void;
 }

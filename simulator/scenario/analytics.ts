@@ -1,14 +1,17 @@
 /**
- * The video-analytics side of the simulated world: fixed cameras over the stopping lanes, and a
- * detector on each flying drone that sees the vehicles inside its camera footprint. Every few
+ * The video-analytics side of the simulated world: fixed cameras over the stopping lanes (and
+ * roads), and a detector on each flying drone that sees the vehicles inside its camera footprint:
+ * parked ones and, with a traffic world, moving ones with their speed and heading. Every few
  * simulated seconds, what they see goes to the server's ingest route (POST /api/observations), as
- * a real analytics box would send it. Loudspeakers that are playing are heard by nearby drivers.
+ * a real analytics box would send it, with per-segment counts from counting stations when asked.
+ * Loudspeakers that are playing are heard by nearby drivers.
  */
 import type { Clock, TimerHandle } from '../../server/time/clock.ts';
 import { LocalFrame, type LatLon } from '../geo.ts';
 import type { SimDrone } from '../drone.ts';
 import type { SimSpeaker } from '../payloads/speaker.ts';
 import type { ParkingWorld, VehicleSighting } from './parking-world.ts';
+import type { TrafficVehicle, TrafficWorld } from './traffic-world.ts';
 
 export interface GroundCamera extends LatLon {
   id: string;
@@ -22,7 +25,12 @@ export interface IngestTarget {
 }
 
 export interface AnalyticsOptions {
-  world: ParkingWorld;
+  /** Parked vehicles (and their drivers, who hear the loudspeakers); null: none. */
+  world: ParkingWorld | null;
+  /** Moving traffic on the roads. */
+  traffic?: TrafficWorld | null;
+  /** Roads (by id) with a counting station that reports the whole segment's vehicles and mean speed. */
+  counters?: readonly string[];
   cameras: GroundCamera[];
   drones: readonly SimDrone[];
   speakers: ReadonlyArray<SimSpeaker | null>;
@@ -48,7 +56,16 @@ interface Observation {
   at: string;
   source: string;
   speedMps: number;
+  headingDeg?: number;
   confidence: number;
+}
+
+interface SegmentCountReport {
+  roadId: string;
+  at: string;
+  vehicles: number;
+  meanSpeedMps?: number;
+  source: string;
 }
 
 export class AnalyticsReporter {
@@ -69,7 +86,7 @@ export class AnalyticsReporter {
     const nowMs = this.o.clock.nowMs();
     const tS = (nowMs - this.o.startMs) / 1000;
     const at = new Date(nowMs).toISOString();
-    const vehicles = this.o.world.at(tS);
+    const vehicles: Array<VehicleSighting | TrafficVehicle> = [...(this.o.world?.at(tS) ?? []), ...(this.o.traffic?.at(tS) ?? [])];
     const out: Observation[] = [];
     const seen = (source: string, center: LatLon, radiusM: number) => {
       const frame = new LocalFrame(center);
@@ -93,23 +110,36 @@ export class AnalyticsReporter {
     this.o.speakers.forEach((speaker, i) => {
       if (!speaker?.nowPlaying()) return;
       const t = this.o.drones[i]?.truth();
-      if (t) this.o.world.hear(t, tS);
+      if (t) this.o.world?.hear(t, tS);
     });
+  }
+
+  /** What the counting stations report now. */
+  segmentCounts(): SegmentCountReport[] {
+    if (!this.o.traffic || !this.o.counters?.length) return [];
+    const nowMs = this.o.clock.nowMs();
+    const at = new Date(nowMs).toISOString();
+    return this.o.traffic.counts((nowMs - this.o.startMs) / 1000)
+      .filter((c) => this.o.counters!.includes(c.roadId))
+      .map((c) => ({ roadId: c.roadId, at, vehicles: c.vehicles, ...(c.meanSpeedMps !== null ? { meanSpeedMps: c.meanSpeedMps } : {}), source: `counter-${c.roadId}` }));
   }
 
   private report(): void {
     const observations = this.observe();
-    if (!this.o.ingest || observations.length === 0) return;
+    const segmentCounts = this.segmentCounts();
+    if (!this.o.ingest || observations.length + segmentCounts.length === 0) return;
     this.counters.batchesSent++;
     this.counters.sightingsSent += observations.length;
     fetch(`${this.o.ingest.url}/api/observations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.ingest.token}` },
-      body: JSON.stringify({ observations }),
+      body: JSON.stringify(segmentCounts.length ? { observations, segmentCounts } : { observations }),
     }).then((res) => { if (res.status !== 202) this.counters.sendErrors++; }, () => { this.counters.sendErrors++; });
   }
 }
 
-function toObservation(v: VehicleSighting, source: string, at: string): Observation {
-  return { trackId: v.trackId, ...(v.plate ? { plate: v.plate } : {}), lat: v.lat, lon: v.lon, at, source, speedMps: v.speedMps, confidence: 0.9 };
+function toObservation(v: VehicleSighting | TrafficVehicle, source: string, at: string): Observation {
+  const plate = 'plate' in v && v.plate ? { plate: v.plate } : {};
+  const heading = 'headingDeg' in v ? { headingDeg: v.headingDeg } : {};
+  return { trackId: v.trackId, ...plate, lat: v.lat, lon: v.lon, at, source, speedMps: v.speedMps, ...heading, confidence: 0.9 };
 }

@@ -102,5 +102,27 @@ for (const makeImpl of IMPLEMENTATIONS) {
       store.tracks.append([0, 1, 2, 3].map((i) => ({ droneId: 'E01', atMs: t0 + i * 1000, lat: 30.5 + i * 1e-4, lon: 114.4, altRelM: 30, headingDeg: 90, groundSpeedMps: 5 })));
       expect(store.tracks.list('E01', t0 + 1000, t0 + 2000, 10).map((p) => p.lat)).toEqual([30.5001, 30.5002]);
     });
+
+    it('creates, lists, updates and deletes road segments, and keeps them across a restart', () => {
+      open();
+      const line = (e: number): { type: 'LineString'; coordinates: Array<[number, number]> } => ({ type: 'LineString', coordinates: [[114.41, 30.49], [114.41 + e, 30.49]] });
+      const a = store.roads.create({ name: 'Avenue 大道', geometry: line(0.01), direction: 'both', freeFlowMps: 16.7, lanes: 4 });
+      const b = store.roads.create({ name: 'Ring', geometry: line(0.002), direction: 'forward', freeFlowMps: 8.3 });
+      expect(a).toMatchObject({ name: 'Avenue 大道', direction: 'both', freeFlowMps: 16.7, lanes: 4, geometry: line(0.01) });
+      expect(a.id).not.toBe(b.id);
+      expect(a.createdAt).toBe(a.updatedAt);
+      expect(store.roads.list().map((r) => r.id)).toEqual([a.id, b.id]);
+      const changed = store.roads.update(b.id, { name: 'Ring road', geometry: line(0.003), direction: 'backward', freeFlowMps: 9 });
+      expect(changed).toMatchObject({ id: b.id, createdAt: b.createdAt, name: 'Ring road', direction: 'backward', freeFlowMps: 9 });
+      expect(changed!.lanes).toBeUndefined();
+      expect(store.roads.update('rd_missing', { name: 'x', geometry: line(0.001), direction: 'both', freeFlowMps: 5 })).toBeNull();
+      store.close();
+      store = impl.reopen();
+      expect(store.roads.get(b.id)).toMatchObject({ name: 'Ring road', freeFlowMps: 9 });
+      expect(store.roads.delete(a.id)).toBe(true);
+      expect(store.roads.delete(a.id)).toBe(false);
+      expect(store.roads.get(a.id)).toBeNull();
+      expect(store.roads.list().map((r) => r.id)).toEqual([b.id]);
+    });
   });
 }

@@ -47,6 +47,24 @@ describe('operators, roles and audit', () => {
     }
   });
 
+  it('declares the traffic routes with viewer reads and operator writes', async () => {
+    server = await startTestServer();
+    const traffic = server.routeRoles.filter((r) => /^\/api\/(roads|traffic)/.test(r.url)).map((r) => `${r.method} ${r.url} ${r.role}`).sort();
+    expect(traffic).toEqual([
+      'DELETE /api/roads/:id operator',
+      'GET /api/roads viewer',
+      'GET /api/roads/:id viewer',
+      'GET /api/traffic viewer',
+      'GET /api/traffic/events viewer',
+      'GET /api/traffic/junctions viewer',
+      'POST /api/roads operator',
+      'POST /api/roads/:id/broadcasts operator',
+      'POST /api/roads/:id/patrol-plan operator',
+      'PUT /api/roads/:id operator',
+    ]);
+    expect(server.routeRoles.find((r) => r.method === 'POST' && r.url === '/api/observations')?.role).toBe('operator');
+  });
+
   it('refuses at start-up a route that declares no role', async () => {
     const store = openSqliteStore(':memory:');
     const app = Fastify();
