@@ -1,8 +1,9 @@
 /**
- * Incident dispatch end to end with the real server and the real simulator (speedup 3): the drone
- * that arrives first goes (not simply the nearest), its steps are timed against the simulated
- * flight, an overwatch drone stays on its station, the most urgent incident is served first, and
- * a released drone goes home.
+ * Incident dispatch end to end with the real server and the real simulator (speedup 5; the GCS
+ * failsafe is off because the server's heartbeat runs on the wall clock): the drone that arrives
+ * first goes (not simply the nearest), its steps are timed against the simulated flight, an
+ * overwatch drone stays on its station, the most urgent incident is served first, and a released
+ * drone goes home.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
@@ -15,7 +16,7 @@ const M = 1 / 111_320;
 const COS = Math.cos(BASE.lat * Math.PI / 180);
 const north = (m: number, eastM = 0) => ({ lat: BASE.lat + m * M, lon: BASE.lon + (eastM * M) / COS });
 const metresBetween = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) => Math.hypot((a.lat - b.lat) / M, ((a.lon - b.lon) * COS) / M);
-const SPEEDUP = 3;
+const SPEEDUP = 5;
 
 let server: TestServer | null = null;
 let sim: SimFleet | null = null;
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 async function setup(drones: number, sim_: Partial<Parameters<typeof startSimFleet>[0]> = {}) {
   server = await startTestServer({ EAGLE_INCIDENT_WATCH_S: '300' });
-  sim = await startSimFleet({ drones, link: server.mavlink, speedup: SPEEDUP, positionSettleMs: 500, seed: 7, ...sim_ });
+  sim = await startSimFleet({ drones, link: server.mavlink, speedup: SPEEDUP, positionSettleMs: 500, seed: 7, params: { FS_GCS_ENABLE: 0 }, ...sim_ });
   const list = await waitFor(async () => { const l = (await server!.api('GET', '/api/drones')).body.drones; return l.length === drones && l.every((d: any) => d.position && d.battery.remainingPct !== null) ? l : null; }, { what: 'drones with positions', timeoutMs: 15_000 });
   await waitFor(async () => (await server!.api('GET', '/api/events?kind=statustext&limit=500')).body.events.filter((e: any) => /using GPS/.test(e.data.text)).length >= drones, { what: 'position estimates ready', timeoutMs: 15_000 });
   return list.map((d: any) => d.id as string).sort();
