@@ -99,6 +99,7 @@ export class PathLengths {
   /** Where the segment tests put the touch parameters (grown when full). */
   private touchT = new Float64Array(16);
   private touchCount = 0;
+  private readonly seg = new Float64Array(6);
 
   constructor(airspace: Airspace, options: PathLengthOptions) {
     const { frame } = options;
@@ -285,6 +286,27 @@ export class PathLengths {
     return best;
   }
 
+  /**
+   * lengthM from one site to each of many, written to out[offset + j] (a matrix row in one call:
+   * no number is boxed on the way).
+   */
+  lengthsFrom(a: Site, to: readonly Site[], out: Float64Array, offset = 0): void {
+    for (let j = 0; j < to.length; j++) {
+      const b = to[j]!;
+      if (this.pairFree(a, b)) {
+        out[offset + j] = Math.sqrt((b.x - a.x) ** 2 + (b.y - a.y) ** 2);
+        continue;
+      }
+      const toCorner = (a.toCorner ??= this.cornerTable(a));
+      let best = Infinity;
+      for (let i = 0; i < b.corners.length; i++) {
+        const total = toCorner[b.corners[i]!]! + b.cornerDistM[i]!;
+        if (total < best) best = total;
+      }
+      out[offset + j] = best;
+    }
+  }
+
   /** The shortest way from a site to every corner: straight to a corner it sees, then corner to corner. */
   private cornerTable(a: Site): Float64Array {
     const c = this.cornerX.length;
@@ -302,31 +324,28 @@ export class PathLengths {
 
   /** segmentFree between two sites, using their views of the convex zones. */
   private pairFree(a: Site, b: Site): boolean {
-    const dx = b.x - a.x, dy = b.y - a.y;
-    const len2 = dx * dx + dy * dy;
-    if (len2 < EPS_M * EPS_M) return true;
-    const len = Math.sqrt(len2);
+    if (!this.setSegment(a.x, a.y, b.x, b.y)) return true;
+    const seg = this.seg;
     const minX = Math.min(a.x, b.x) - EPS_M, maxX = Math.max(a.x, b.x) + EPS_M;
     const minY = Math.min(a.y, b.y) - EPS_M, maxY = Math.max(a.y, b.y) + EPS_M;
-    this.touchCount = 0;
     let touched = false;
     for (let r = 0, rings = this.ringConvex.length; r < rings; r++) {
       if (this.ringBox[4 * r + 2]! < minX || this.ringBox[4 * r]! > maxX || this.ringBox[4 * r + 3]! < minY || this.ringBox[4 * r + 1]! > maxY) continue;
       if (this.ringConvex[r]) {
         if (a.views[r * VIEW_SLOTS] === 1) {
-          if (inShadow(a.views, r * VIEW_SLOTS, a.x, a.y, b.x, b.y)) return false;
+          if (inShadow(a, r * VIEW_SLOTS, b)) return false;
           continue;
         }
         if (b.views[r * VIEW_SLOTS] === 1) {
-          if (inShadow(b.views, r * VIEW_SLOTS, b.x, b.y, a.x, a.y)) return false;
+          if (inShadow(b, r * VIEW_SLOTS, a)) return false;
           continue;
         }
       }
-      const found = this.ringTouches(r, a.x, a.y, dx, dy, len, len2);
+      const found = this.ringTouches(r);
       if (found === BLOCKED) return false;
       if (found === TOUCHED) touched = true;
     }
-    return !touched || this.piecesInside(a.x, a.y, dx, dy, len);
+    return !touched || this.piecesInside(seg);
   }
 
   /**
@@ -336,29 +355,41 @@ export class PathLengths {
    * between the touches must have its midpoint inside; no touch at all means free.
    */
   segmentFree(ax: number, ay: number, bx: number, by: number): boolean {
-    const dx = bx - ax, dy = by - ay;
-    const len2 = dx * dx + dy * dy;
-    if (len2 < EPS_M * EPS_M) return true;
-    const len = Math.sqrt(len2);
+    if (!this.setSegment(ax, ay, bx, by)) return true;
     const minX = Math.min(ax, bx) - EPS_M, maxX = Math.max(ax, bx) + EPS_M;
     const minY = Math.min(ay, by) - EPS_M, maxY = Math.max(ay, by) + EPS_M;
-    this.touchCount = 0;
     let touched = false;
     for (let r = 0, rings = this.ringConvex.length; r < rings; r++) {
       if (this.ringBox[4 * r + 2]! < minX || this.ringBox[4 * r]! > maxX || this.ringBox[4 * r + 3]! < minY || this.ringBox[4 * r + 1]! > maxY) continue;
-      const found = this.ringTouches(r, ax, ay, dx, dy, len, len2);
+      const found = this.ringTouches(r);
       if (found === BLOCKED) return false;
       if (found === TOUCHED) touched = true;
     }
-    return !touched || this.piecesInside(ax, ay, dx, dy, len);
+    return !touched || this.piecesInside(this.seg);
   }
 
   /**
-   * The segment a + t (dx, dy), t in [0, 1], against one ring's edges: BLOCKED when it crosses the
-   * inside of an edge, TOUCHED (the touch parameters strictly inside the segment are recorded) when
-   * it meets the ring otherwise, CLEAR when it misses it.
+   * The segment under test goes to `seg` (a typed array, so the hot loops pass no loose numbers,
+   * which V8 would box): [ax, ay, dx, dy, length, length²]. False for a segment of no length.
    */
-  private ringTouches(r: number, ax: number, ay: number, dx: number, dy: number, len: number, len2: number): number {
+  private setSegment(ax: number, ay: number, bx: number, by: number): boolean {
+    const dx = bx - ax, dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    if (len2 < EPS_M * EPS_M) return false;
+    const seg = this.seg;
+    seg[0] = ax; seg[1] = ay; seg[2] = dx; seg[3] = dy; seg[4] = Math.sqrt(len2); seg[5] = len2;
+    this.touchCount = 0;
+    return true;
+  }
+
+  /**
+   * The segment in `seg` against one ring's edges: BLOCKED when it crosses the inside of an edge,
+   * TOUCHED (the touch parameters strictly inside the segment are recorded) when it meets the ring
+   * otherwise, CLEAR when it misses it.
+   */
+  private ringTouches(r: number): number {
+    const seg = this.seg;
+    const ax = seg[0]!, ay = seg[1]!, dx = seg[2]!, dy = seg[3]!, len = seg[4]!, len2 = seg[5]!;
     // the segment's closest approach to the ring's bounding circle
     const ox = this.ringCircle[3 * r]! - ax, oy = this.ringCircle[3 * r + 1]! - ay, radius = this.ringCircle[3 * r + 2]!;
     const along = Math.max(0, Math.min(1, (ox * dx + oy * dy) / len2));
@@ -412,8 +443,9 @@ export class PathLengths {
     this.touchT[this.touchCount++] = t;
   }
 
-  /** Every piece of the segment between the recorded touches has its midpoint in the free space. */
-  private piecesInside(ax: number, ay: number, dx: number, dy: number, len: number): boolean {
+  /** Every piece of the segment in `seg` between the recorded touches has its midpoint in the free space. */
+  private piecesInside(seg: Float64Array): boolean {
+    const ax = seg[0]!, ay = seg[1]!, dx = seg[2]!, dy = seg[3]!, len = seg[4]!;
     const ts = this.touchT.subarray(0, this.touchCount).sort();
     let prev = 0;
     for (let i = 0; i <= ts.length; i++) {
@@ -527,12 +559,15 @@ export class PathLengths {
 }
 
 /**
- * Is q hidden from p by the convex zone whose view from p starts at views[o]: strictly between the
- * two tangents (by more than EPS_M) and strictly beyond the chord joining the tangent corners? The
- * chord lies inside the zone, and the way from p to anything beyond it between the tangents
- * crosses the zone's near side first; anything short of it is in front of the zone.
+ * Is the target hidden from the viewer by the convex zone whose view starts at viewer.views[o]:
+ * strictly between the two tangents (by more than EPS_M) and strictly beyond the chord joining
+ * the tangent corners? The chord lies inside the zone, and the way from the viewer to anything
+ * beyond it between the tangents crosses the zone's near side first; anything short of it is in
+ * front of the zone.
  */
-function inShadow(views: Float64Array, o: number, px: number, py: number, qx: number, qy: number): boolean {
+function inShadow(viewer: Site, o: number, target: Site): boolean {
+  const views = viewer.views;
+  const px = viewer.x, py = viewer.y, qx = target.x, qy = target.y;
   const dx = qx - px, dy = qy - py;
   const lx = views[o + 1]!, ly = views[o + 2]!, rx = views[o + 3]!, ry = views[o + 4]!;
   // left of the ray to the right tangent corner, right of the ray to the left one

@@ -180,19 +180,16 @@ export function suggestPrepositions(input: PrepositionInput): PrepositionResult 
   let n = points.length;
   let fromCandidate = new Float64Array(candidates.length * n);
   let fromDrone = new Float64Array(drones.length * n);
-  const reachable = new Uint8Array(n);
-  for (let c = 0; c < candidates.length; c++) {
-    for (let i = 0; i < n; i++) {
-      const m = paths.lengthM(candidateSites[c]!, incidentSites[i]!);
-      if (m < UNREACHABLE_M) reachable[i] = 1;
-      fromCandidate[c * n + i] = Math.min(m, UNREACHABLE_M);
-    }
-  }
+  for (let c = 0; c < candidates.length; c++) paths.lengthsFrom(candidateSites[c]!, incidentSites, fromCandidate, c * n);
   for (let d = 0; d < drones.length; d++) {
-    for (let i = 0; i < n; i++) {
-      const m = droneAt[d]!.leaveM + paths.lengthM(droneAt[d]!.site, incidentSites[i]!);
-      if (m < UNREACHABLE_M) reachable[i] = 1;
-      fromDrone[d * n + i] = Math.min(m, UNREACHABLE_M);
+    paths.lengthsFrom(droneAt[d]!.site, incidentSites, fromDrone, d * n);
+    for (let i = d * n; i < (d + 1) * n; i++) fromDrone[i] = fromDrone[i]! + droneAt[d]!.leaveM;
+  }
+  const reachable = new Uint8Array(n);
+  for (const matrix of [fromCandidate, fromDrone]) {
+    for (let j = 0; j < matrix.length; j++) {
+      if (matrix[j]! < UNREACHABLE_M) reachable[j % n] = 1;
+      else matrix[j] = UNREACHABLE_M;
     }
   }
   // An incident nothing can reach (cut off by zones) tells nothing about where to wait.
