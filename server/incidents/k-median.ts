@@ -53,8 +53,7 @@ export function kMedian(input: KMedianInput): KMedianResult {
   let first = 0;
   let firstCost = Infinity;
   for (let c = 0; c < m; c++) {
-    let cost = 0;
-    for (let i = 0, row = c * n; i < n; i++) cost += w[i]! * d[row + i]!;
+    const cost = costOfRow(d, c * n, n, w);
     if (cost < firstCost) {
       firstCost = cost;
       first = c;
@@ -68,14 +67,7 @@ export function kMedian(input: KMedianInput): KMedianResult {
   // are added (the cut in cost is submodular), so a gain computed in an earlier round bounds it
   // now; only candidates whose bound could still win are recomputed. Same picks as plain greedy,
   // ties to the lower index.
-  const gainOf = (c: number) => {
-    let gain = 0;
-    for (let i = 0, row = c * n; i < n; i++) {
-      const cut = nearestM[i]! - d[row + i]!;
-      if (cut > 0) gain += w[i]! * cut;
-    }
-    return gain;
-  };
+  const gainOf = (c: number) => gainOfRow(d, c * n, n, nearestM, w);
   const bound = new Float64Array(m);
   const freshIn = new Int32Array(m).fill(-1);
   const heap: number[] = [];
@@ -117,18 +109,7 @@ export function kMedian(input: KMedianInput): KMedianResult {
   let sinceLastSwap = 0;
   for (let c = 0; sinceLastSwap < m && swaps < maxSwaps && chosen.length < m; c = (c + 1) % m, sinceLastSwap++) {
     if (isChosen[c]) continue;
-    // Δ(remove r, add c) = Σ_i w_i · (new_i − d1_i), where new_i = min(d1_i, d_ci) when i's nearest
-    // is not r, and min(d2_i, d_ci) when it is. Split as shared + acc[r].
-    acc.fill(0);
-    let shared = 0;
-    for (let i = 0, row = c * n; i < n; i++) {
-      const dc = d[row + i]!;
-      const a = d1[i]!;
-      const gainIfKept = dc < a ? dc - a : 0;
-      shared += w[i]! * gainIfKept;
-      const r = nearest[i]!;
-      acc[r] = acc[r]! + w[i]! * (Math.min(d2[i]!, dc) - a - gainIfKept);
-    }
+    const shared = swapDeltas(d, c * n, n, w, nearest, d1, d2, acc);
     let bestR = -1;
     let bestDelta = -RELATIVE_TOLERANCE * total;
     for (let r = 0; r < chosen.length; r++) {
@@ -158,6 +139,42 @@ export function kMedian(input: KMedianInput): KMedianResult {
     total = assignClients(d, n, w, chosen, nearest, d1, d2);
   }
   return { chosen, totalCost: total, swaps };
+}
+
+/** Weighted total with only the candidate whose distances start at d[row]. */
+function costOfRow(d: Float64Array, row: number, n: number, w: Float64Array): number {
+  let cost = 0;
+  for (let i = 0; i < n; i++) cost += w[i]! * d[row + i]!;
+  return cost;
+}
+
+/**
+ * Prices swapping in the candidate whose distances start at d[row]: Δ(remove r, add it) =
+ * Σ_i w_i · (new_i − d1_i), where new_i = min(d1_i, d_i) when client i's nearest is not r, and
+ * min(d2_i, d_i) when it is. Split as shared + acc[r]: fills acc, returns shared.
+ */
+function swapDeltas(d: Float64Array, row: number, n: number, w: Float64Array, nearest: Int32Array, d1: Float64Array, d2: Float64Array, acc: Float64Array): number {
+  acc.fill(0);
+  let shared = 0;
+  for (let i = 0; i < n; i++) {
+    const dc = d[row + i]!;
+    const a = d1[i]!;
+    const gainIfKept = dc < a ? dc - a : 0;
+    shared += w[i]! * gainIfKept;
+    const r = nearest[i]!;
+    acc[r] = acc[r]! + w[i]! * (Math.min(d2[i]!, dc) - a - gainIfKept);
+  }
+  return shared;
+}
+
+/** How much adding the candidate whose distances start at d[row] cuts the weighted total. */
+function gainOfRow(d: Float64Array, row: number, n: number, nearestM: Float64Array, w: Float64Array): number {
+  let gain = 0;
+  for (let i = 0; i < n; i++) {
+    const cut = nearestM[i]! - d[row + i]!;
+    if (cut > 0) gain += w[i]! * cut;
+  }
+  return gain;
 }
 
 /** Nearest and second-nearest chosen point of every client; returns the weighted total. */

@@ -24,21 +24,29 @@ import type { LocalFrame, XY } from '../planning/local-frame.ts';
 import { DEFAULT_MARGIN_M } from '../planning/route-around.ts';
 import { openRing, signedArea2 } from '../planning/vec.ts';
 
-/** A point prepared for length queries: where it is, which corners it sees and how far away, and its view of each convex zone. */
-export interface Site {
-  x: number;
-  y: number;
-  corners: Int32Array;
-  cornerDistM: Float64Array;
-  /**
-   * Per tested ring, VIEW_SLOTS numbers: usable (1/0), left tangent corner x, y, right tangent
-   * corner x, y, |left − p|, |right − p|, the side of their chord p is on, the chord's length, and
-   * the two corners' indexes.
-   */
-  views: Float64Array;
-  /** Per corner, the shortest way from this point to it (built on the first blocked query from here). */
-  toCorner: Float64Array | null;
+/**
+ * A point prepared for length queries: where it is, which corners it sees and how far away, and
+ * its view of each convex zone. A class, so every site has one shape (the hot loops stay optimised).
+ */
+export class Site {
+  /** Per corner, the shortest way from this point to it (empty until the first blocked query from here). */
+  toCorner: Float64Array = NO_TABLE;
+
+  constructor(
+    readonly x: number,
+    readonly y: number,
+    readonly corners: Int32Array,
+    readonly cornerDistM: Float64Array,
+    /**
+     * Per tested ring, VIEW_SLOTS numbers: usable (1/0), left tangent corner x, y, right tangent
+     * corner x, y, |left − p|, |right − p|, the side of their chord p is on, the chord's length,
+     * and the two corners' indexes.
+     */
+    readonly views: Float64Array,
+  ) {}
 }
+
+const NO_TABLE = new Float64Array(0);
 
 export interface PathLengthOptions {
   frame: LocalFrame;
@@ -271,13 +279,14 @@ export class PathLengths {
       }
       for (let i = this.ringRange[RANGE * r + 4]!, end = this.ringRange[RANGE * r + 5]!; i < end; i++) consider(i);
     }
-    return { x: px, y: py, corners: Int32Array.from(corners), cornerDistM: Float64Array.from(dists), views, toCorner: null };
+    return new Site(px, py, Int32Array.from(corners), Float64Array.from(dists), views);
   }
 
   /** Length of the shortest flight path between two sites (Infinity when there is none). */
   lengthM(a: Site, b: Site): number {
     if (this.pairFree(a, b)) return Math.sqrt((b.x - a.x) ** 2 + (b.y - a.y) ** 2);
-    const toCorner = (a.toCorner ??= this.cornerTable(a));
+    if (a.toCorner === NO_TABLE) a.toCorner = this.cornerTable(a);
+    const toCorner = a.toCorner;
     let best = Infinity;
     for (let j = 0; j < b.corners.length; j++) {
       const total = toCorner[b.corners[j]!]! + b.cornerDistM[j]!;
@@ -297,7 +306,8 @@ export class PathLengths {
         out[offset + j] = Math.sqrt((b.x - a.x) ** 2 + (b.y - a.y) ** 2);
         continue;
       }
-      const toCorner = (a.toCorner ??= this.cornerTable(a));
+      if (a.toCorner === NO_TABLE) a.toCorner = this.cornerTable(a);
+    const toCorner = a.toCorner;
       let best = Infinity;
       for (let i = 0; i < b.corners.length; i++) {
         const total = toCorner[b.corners[i]!]! + b.cornerDistM[i]!;
@@ -324,10 +334,10 @@ export class PathLengths {
 
   /** segmentFree between two sites, using their views of the convex zones. */
   private pairFree(a: Site, b: Site): boolean {
-    if (!this.setSegment(a.x, a.y, b.x, b.y)) return true;
-    const seg = this.seg;
     const minX = Math.min(a.x, b.x) - EPS_M, maxX = Math.max(a.x, b.x) + EPS_M;
     const minY = Math.min(a.y, b.y) - EPS_M, maxY = Math.max(a.y, b.y) + EPS_M;
+    // the segment goes to `seg` only when a ring needs its edges tested
+    let segmentSet = false;
     let touched = false;
     for (let r = 0, rings = this.ringConvex.length; r < rings; r++) {
       if (this.ringBox[4 * r + 2]! < minX || this.ringBox[4 * r]! > maxX || this.ringBox[4 * r + 3]! < minY || this.ringBox[4 * r + 1]! > maxY) continue;
@@ -341,11 +351,15 @@ export class PathLengths {
           continue;
         }
       }
+      if (!segmentSet) {
+        if (!this.setSegment(a.x, a.y, b.x, b.y)) return true;
+        segmentSet = true;
+      }
       const found = this.ringTouches(r);
       if (found === BLOCKED) return false;
       if (found === TOUCHED) touched = true;
     }
-    return !touched || this.piecesInside(seg);
+    return !touched || this.piecesInside(this.seg);
   }
 
   /**
@@ -446,10 +460,18 @@ export class PathLengths {
   /** Every piece of the segment in `seg` between the recorded touches has its midpoint in the free space. */
   private piecesInside(seg: Float64Array): boolean {
     const ax = seg[0]!, ay = seg[1]!, dx = seg[2]!, dy = seg[3]!, len = seg[4]!;
-    const ts = this.touchT.subarray(0, this.touchCount).sort();
+    const ts = this.touchT;
+    const count = this.touchCount;
+    // a handful of values: insertion sort in place
+    for (let i = 1; i < count; i++) {
+      const v = ts[i]!;
+      let j = i - 1;
+      for (; j >= 0 && ts[j]! > v; j--) ts[j + 1] = ts[j]!;
+      ts[j + 1] = v;
+    }
     let prev = 0;
-    for (let i = 0; i <= ts.length; i++) {
-      const t = i < ts.length ? ts[i]! : 1;
+    for (let i = 0; i <= count; i++) {
+      const t = i < count ? ts[i]! : 1;
       if ((t - prev) * len >= EPS_M) {
         const mid = (t + prev) / 2;
         if (!this.insideOrOn(ax + dx * mid, ay + dy * mid)) return false;

@@ -186,12 +186,8 @@ export function suggestPrepositions(input: PrepositionInput): PrepositionResult 
     for (let i = d * n; i < (d + 1) * n; i++) fromDrone[i] = fromDrone[i]! + droneAt[d]!.leaveM;
   }
   const reachable = new Uint8Array(n);
-  for (const matrix of [fromCandidate, fromDrone]) {
-    for (let j = 0; j < matrix.length; j++) {
-      if (matrix[j]! < UNREACHABLE_M) reachable[j % n] = 1;
-      else matrix[j] = UNREACHABLE_M;
-    }
-  }
+  markReachable(fromCandidate, n, reachable);
+  markReachable(fromDrone, n, reachable);
   // An incident nothing can reach (cut off by zones) tells nothing about where to wait.
   if (reachable.some((r) => !r)) {
     const keep = [...reachable.keys()].filter((i) => reachable[i]);
@@ -335,6 +331,16 @@ function figuresOf(pathM: Float64Array, points: IncidentPoint[], toSeconds: (m: 
     }
   }
   return { meanS: round1(mean), p90S: round1(p90), unreachable };
+}
+
+/** Marks the incidents (columns) some row reaches, and caps "no path" at UNREACHABLE_M. */
+function markReachable(matrix: Float64Array, n: number, reachable: Uint8Array): void {
+  for (let row = 0; row < matrix.length; row += n) {
+    for (let i = 0; i < n; i++) {
+      if (matrix[row + i]! < UNREACHABLE_M) reachable[i] = 1;
+      else matrix[row + i] = UNREACHABLE_M;
+    }
+  }
 }
 
 function compactColumns(matrix: Float64Array, rows: number, n: number, keep: number[]): Float64Array<ArrayBuffer> {
