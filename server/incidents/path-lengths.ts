@@ -6,8 +6,9 @@
  * straight line when it stays in the free space, otherwise the shortest way round through the free
  * space's reflex corners. Only the search differs:
  * - all corner-to-corner lengths are computed once (Floyd–Warshall over the bitangent visibility
- *   graph), and each point learns once which corners it sees; a blocked pair then costs a min over
- *   (corners seen from a) × (corners seen from b);
+ *   graph), each point learns once which corners it sees, and a point that has a blocked pair gets
+ *   a table of its shortest way to every corner; a blocked pair then costs a min over the corners
+ *   the other end sees;
  * - segment tests are plain arithmetic over the boundary edges (rings with boxes and bounding
  *   circles, edges in chunks with boxes), not Turf;
  * - a convex zone (most are: a grown square or circle) is tested from a prepared point by its
@@ -268,8 +269,8 @@ export class PathLengths {
     };
     // Lines from the point touch a convex zone seen from outside only at its two tangent corners;
     // the corners of the other rings (and of a zone whose tangent vertex is a straight-on vertex,
-    // not a corner) are tried one by one. (Every corner is on a tested ring: a
-    // ring the segment test skips is convex, so it has none.)
+    // not a corner) are tried one by one. Every corner is on a tested ring: a ring the segment
+    // test skips is convex, so it has none.
     for (let r = 0, rings = this.ringConvex.length; r < rings; r++) {
       const o = r * VIEW_SLOTS;
       if (views[o] === 1 && views[o + 9]! >= 0 && views[o + 10]! >= 0) {
@@ -284,15 +285,9 @@ export class PathLengths {
 
   /** Length of the shortest flight path between two sites (Infinity when there is none). */
   lengthM(a: Site, b: Site): number {
-    if (this.pairFree(a, b)) return Math.sqrt((b.x - a.x) ** 2 + (b.y - a.y) ** 2);
-    if (a.toCorner === NO_TABLE) a.toCorner = this.cornerTable(a);
-    const toCorner = a.toCorner;
-    let best = Infinity;
-    for (let j = 0; j < b.corners.length; j++) {
-      const total = toCorner[b.corners[j]!]! + b.cornerDistM[j]!;
-      if (total < best) best = total;
-    }
-    return best;
+    const out = new Float64Array(1);
+    this.lengthsFrom(a, [b], out);
+    return out[0]!;
   }
 
   /**
@@ -307,7 +302,7 @@ export class PathLengths {
         continue;
       }
       if (a.toCorner === NO_TABLE) a.toCorner = this.cornerTable(a);
-    const toCorner = a.toCorner;
+      const toCorner = a.toCorner;
       let best = Infinity;
       for (let i = 0; i < b.corners.length; i++) {
         const total = toCorner[b.corners[i]!]! + b.cornerDistM[i]!;

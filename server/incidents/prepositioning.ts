@@ -24,9 +24,12 @@
  *
  * The method
  * - Candidate wait points: a grid over the incidents' bounding box (spacing gridM, default 150 m,
- *   widened so the grid has at most 2,500 points), the incident locations themselves, the drones'
- *   present positions (so staying put is always on the table) and `candidates`; those in a no-fly
- *   zone (with margin) or outside the operating area are dropped.
+ *   widened so the grid has at most 2,500 points), the incident locations themselves, the
+ *   drones' present positions (so staying put is always on the table) and `candidates`; those in
+ *   a no-fly zone (with margin) or outside the operating area are dropped.
+ * - Above 1,000 distinct incident locations, nearby incidents are pooled into one location that
+ *   carries their weight (cells of gridM / 5, widened until at most 1,000 remain); the figures
+ *   are then computed on the pooled locations.
  * - Choosing k wait points for k drones is the k-median problem over the candidates: greedy
  *   placement, then local search by swaps (bounded at 200 swaps), then points nobody needs are
  *   dropped (k-median.ts). When fewer than k points are of use (more drones than distinct
@@ -93,7 +96,7 @@ export interface PrepositionResult {
 
 export const DEFAULT_GRID_M = 150;
 export const MAX_GRID_POINTS = 2500;
-/** Above this many distinct incident locations, incidents are pooled into cells of gridM / 5. */
+/** Above this many distinct incident locations, incidents are pooled into cells (gridM / 5, or wider). */
 export const MAX_INCIDENT_POINTS = 1000;
 /** Stand-in for "no path" inside the optimisation (keeps the arithmetic finite). */
 const UNREACHABLE_M = 1e7;
@@ -250,10 +253,15 @@ export function suggestPrepositions(input: PrepositionInput): PrepositionResult 
   };
 }
 
-/** Distinct incident locations with their weights summed; pooled into cells when there are very many. */
+/**
+ * Distinct incident locations with their weights summed; when there are more than
+ * MAX_INCIDENT_POINTS, pooled into square cells of gridM / 5, widened until there are not.
+ */
 function incidentPoints(raw: IncidentPoint[], gridM: number): IncidentPoint[] {
-  const pooled = pool(raw, SAME_POINT_M);
-  return pooled.length > MAX_INCIDENT_POINTS ? pool(pooled, gridM / 5) : pooled;
+  const distinct = pool(raw, SAME_POINT_M);
+  let pooled = distinct;
+  for (let cellM = gridM / 5; pooled.length > MAX_INCIDENT_POINTS; cellM *= 1.5) pooled = pool(distinct, cellM);
+  return pooled;
 }
 
 /** Points in the same cell become one: the member nearest the cell's weighted centroid, carrying them all. */

@@ -105,6 +105,16 @@ describe('suggestPrepositions', () => {
     expect(r.expected.suggestedP90S).toBeCloseTo(OVERHEAD_S + 60, 1);
   });
 
+  it('pools thousands of incident locations into at most 1,000, still counting every incident', () => {
+    // 1,600 distinct locations on a 40 × 40 lattice 25 m apart
+    const incidents = Array.from({ length: 1600 }, (_, i) => at((i % 40) * 25, Math.floor(i / 40) * 25));
+    const r = suggestPrepositions(input({ incidents, drones: [drone('E01', -500, -500), drone('E02', -500, -500)] }));
+    expect(r.incidentsUsed).toBe(1600);
+    // grid (8 × 8 points over the 975 m box) + at most 1,000 pooled locations + the base
+    expect(r.candidatesConsidered).toBeLessThanOrEqual(64 + 1000 + 1);
+    expect(r.expected.suggestedMeanS).toBeLessThan(r.expected.currentMeanS);
+  });
+
   it('gives the same answer for the same input, whatever order the drones come in', () => {
     const incidents = [...LEFT, ...RIGHT, [0, 700] as [number, number]].map(([x, y]) => at(x, y));
     const drones = [drone('E03', ...BASE), drone('E01', ...BASE), drone('E02', 200, -500)];
