@@ -3,6 +3,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { withErrors } from '../contracts/common.ts';
 import { AppError } from '../errors.ts';
+import { airspaceOf } from '../fleet/airspace-of.ts';
+import { DEFAULT_DISPATCH_PROFILE } from '../fleet/dispatcher.ts';
+import type { Incident } from '../incidents/incident.ts';
+import { suggestPrepositions } from '../incidents/prepositioning.ts';
+import { responseFigures, type IncidentTiming } from '../incidents/response-figures.ts';
 import type { IncidentService } from '../incidents/incident-service.ts';
 import { audited } from './audited.ts';
 import type { AppDeps } from './deps.ts';
@@ -22,6 +27,23 @@ export const IncidentSchema = Type.Object({
   outcome: Type.Union([Outcome, Type.Null()]), closedBy: Type.Union([Type.String(), Type.Null()]),
 });
 const IncidentId = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const Stats = Type.Object({ count: Type.Integer(), medianS: Type.Union([Type.Number(), Type.Null()]), p90S: Type.Union([Type.Number(), Type.Null()]) });
+const ResponseRow = Type.Object({
+  period: Type.String({ description: 'a day (2026-11-29), an ISO week (2026-W48) or "all", in China time' }), kind: Type.String({ description: '"*": every kind' }),
+  incidents: Type.Integer(), reportToDispatch: Stats, reportToOnScene: Stats,
+  groundUnitS: Type.Union([Type.Number(), Type.Null()], { description: 'the configured ground unit report→on-scene time' }),
+  savedS: Type.Union([Type.Number(), Type.Null()], { description: 'ground unit time minus the drones\' median report→on-scene (positive: drones are faster)' }),
+});
+const DAY_MS = 86_400_000;
+
+/** When the first drone was dispatched and first on scene. */
+export function timingOf(i: Incident): IncidentTiming {
+  const first = (xs: Array<string | null>) => {
+    const ms = xs.filter((x): x is string => x !== null).map(Date.parse);
+    return ms.length ? Math.min(...ms) : null;
+  };
+  return { kind: i.kind, reportedAtMs: Date.parse(i.reportedAt), dispatchedAtMs: first(i.responders.map((r) => r.dispatchedAt)), onSceneAtMs: first(i.responders.map((r) => r.onSceneAt)) };
+}
 
 export function incidentRoutes(deps: AppDeps, incidents: IncidentService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -91,5 +113,49 @@ export function incidentRoutes(deps: AppDeps, incidents: IncidentService): Fasti
         }, 400),
       },
     }, async (req) => incidents.rank(req.query.lat, req.query.lon));
+
+    app.get('/api/metrics/response', {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Response times: median and 90th percentile of report→dispatch and report→on-scene, per period and kind, against a ground unit',
+        description: 'Over the incidents reported in the last `days` (default 28). Percentiles interpolate linearly (numpy\'s default); periods are cut in China time. See docs/incidents-figures.md.',
+        tags: ['incidents'],
+        querystring: Type.Object({
+          period: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('all')], { default: 'all' })),
+          days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })), kind: Type.Optional(Type.String({ maxLength: 40 })),
+        }, { additionalProperties: false }),
+        response: withErrors({ 200: Type.Object({ period: Type.String(), since: Type.String(), groundUnitS: Type.Record(Type.String(), Type.Number()), rows: Type.Array(ResponseRow) }) }, 400),
+      },
+    }, async (req) => {
+      const since = new Date(deps.clock.nowMs() - (req.query.days ?? 28) * DAY_MS).toISOString();
+      const period = req.query.period ?? 'all';
+      const groundUnitS = deps.groundUnitS ?? {};
+      const list = incidents.list({ since, limit: 100_000, ...(req.query.kind ? { kind: req.query.kind } : {}) });
+      return { period, since, groundUnitS, rows: responseFigures(list.map(timingOf), { period, groundUnitS }) };
+    });
+
+    app.get('/api/dispatch/prepositioning', {
+      config: { role: 'viewer' },
+      schema: {
+        summary: 'Where the idle drones should wait to cut the expected time to scene, judged on the incidents of the last `days`, and by how much',
+        description: 'Idle drones: connected, on no task and holding no overwatch station, at their current positions (the model assumes each waits landed). Wait points keep clear of no-fly zones. A suggestion only: nothing is sent to a drone. See docs/incidents-figures.md.',
+        tags: ['incidents'],
+        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false }),
+        response: withErrors({
+          200: Type.Object({
+            since: Type.String(), idleDrones: Type.Integer(),
+            suggestions: Type.Array(Type.Object({ droneId: Type.String(), lat: Type.Number(), lon: Type.Number(), moveM: Type.Number() })),
+            expected: Type.Object({ currentMeanS: Type.Number(), currentP90S: Type.Number(), suggestedMeanS: Type.Number(), suggestedP90S: Type.Number(), improvementMeanS: Type.Number() }, { additionalProperties: true }),
+            incidentsUsed: Type.Integer(),
+          }),
+        }, 400),
+      },
+    }, async (req) => {
+      const since = new Date(deps.clock.nowMs() - (req.query.days ?? 28) * DAY_MS).toISOString();
+      const past = incidents.list({ since, limit: 100_000 }).map((i) => ({ lat: i.lat, lon: i.lon }));
+      const idle = incidents.idleDrones().map((d) => ({ droneId: d.id, lat: d.position!.lat, lon: d.position!.lon }));
+      const result = suggestPrepositions({ incidents: past, drones: idle, airspace: airspaceOf(deps.store.geofences.list()), profile: DEFAULT_DISPATCH_PROFILE, altitudeM: incidents.hoverAltitudeM });
+      return { since, idleDrones: idle.length, suggestions: result.suggestions, expected: result.expected, incidentsUsed: result.incidentsUsed };
+    });
   };
 }

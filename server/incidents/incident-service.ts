@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Drone } from '../contracts/drone.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { auditedAction } from '../fleet/audited-action.ts';
@@ -115,6 +116,15 @@ export class IncidentService {
 
   list(filter: IncidentFilter): Incident[] {
     return this.o.store.incidents.list(filter);
+  }
+
+  /** Drones free for the next incident: connected, with a position, on no task, holding no overwatch station. */
+  idleDrones(): Drone[] {
+    return this.o.fleet.list().filter((d) => d.connected && d.position && !this.o.tasks.taskOf(d.id) && !(this.o.busyElsewhere?.(d.id) ?? false));
+  }
+
+  get hoverAltitudeM(): number {
+    return this.config.hoverAltitudeM;
   }
 
   /** Who would go to this point now, and why the others would not (the same ranking dispatch uses). */
