@@ -5,7 +5,7 @@
  * 50 ms each. BENCH_PLAN_RUNS (default 40) runs per case after 10 warm-ups; p50 and p99 of them;
  * BENCH_PLAN_GC_EACH=1 forces a full GC before every run.
  */
-import { gc, heapMiB } from './lib/measure.ts';
+import { latencyOf } from './lib/measure.ts';
 import type { BenchRow } from './lib/types.ts';
 import { LocalFrame, plan, planCoverage, type CoverageRequest, type OverwatchRequest } from '../server/planning/index.ts';
 
@@ -43,25 +43,7 @@ export function overwatchCase(): OverwatchRequest {
   };
 }
 
-function measure(fn: () => unknown): { p50: number; p99: number; heap: number } {
-  // One full GC before the case, not before every run: a forced full GC per run (as the codec
-  // bench does) makes V8 drop compiled code here and measures a cold path 3-6× slower than a
-  // server that plans now and then ever sees.
-  gc();
-  for (let i = 0; i < WARMUP; i++) fn();
-  const times: number[] = [];
-  let heap = 0;
-  for (let i = 0; i < RUNS; i++) {
-    if (GC_EACH) gc();
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-    heap = Math.max(heap, heapMiB());
-  }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!;
-  return { p50: q(0.5), p99: q(0.99), heap };
-}
+const measure = (fn: () => unknown) => latencyOf(fn, { runs: RUNS, warmup: WARMUP, gcEach: GC_EACH });
 
 export async function run(): Promise<BenchRow[]> {
   const cov = coverageCase();

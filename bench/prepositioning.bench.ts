@@ -5,7 +5,7 @@
  * path lengths, k-median, assignment). Target: under 200 ms. BENCH_PREPOS_RUNS (default 20) runs
  * after 3 warm-ups; p50 and p99 of them.
  */
-import { gc, heapMiB, rng } from './lib/measure.ts';
+import { latencyOf, rng } from './lib/measure.ts';
 import type { BenchRow } from './lib/types.ts';
 import { suggestPrepositions, type PrepositionInput } from '../server/incidents/prepositioning.ts';
 import { LocalFrame } from '../server/planning/index.ts';
@@ -39,21 +39,7 @@ export function prepositionCase(incidentCount = 500, droneCount = 10): Prepositi
   };
 }
 
-function measure(fn: () => unknown): { p50: number; p99: number; heap: number } {
-  gc();
-  for (let i = 0; i < WARMUP; i++) fn();
-  const times: number[] = [];
-  let heap = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-    heap = Math.max(heap, heapMiB());
-  }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!;
-  return { p50: q(0.5), p99: q(0.99), heap };
-}
+const measure = (fn: () => unknown) => latencyOf(fn, { runs: RUNS, warmup: WARMUP });
 
 export async function run(): Promise<BenchRow[]> {
   const input = prepositionCase();

@@ -61,3 +61,25 @@ export async function interleave(runs: number, cases: Record<string, () => numbe
   }
   return out;
 }
+
+/**
+ * Latency of a synchronous call: one full GC, `warmup` unmeasured calls, then `runs` timed ones
+ * (p50/p99 by nearest rank, largest heap seen). `gcEach` forces a full GC before every run (V8 then
+ * drops compiled code: the cold-path figure).
+ */
+export function latencyOf(fn: () => unknown, o: { runs: number; warmup: number; gcEach?: boolean }): { p50: number; p99: number; heap: number } {
+  gc();
+  for (let i = 0; i < o.warmup; i++) fn();
+  const times: number[] = [];
+  let heap = 0;
+  for (let i = 0; i < o.runs; i++) {
+    if (o.gcEach) gc();
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+    heap = Math.max(heap, heapMiB());
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!;
+  return { p50: q(0.5), p99: q(0.99), heap };
+}
