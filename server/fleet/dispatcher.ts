@@ -69,12 +69,13 @@ export function groundSpeedMps(airspeedMps: number, trackDeg: number, wind: Wind
 export type PathLength = (from: { lat: number; lon: number }, to: { lat: number; lon: number }) => number | null;
 
 /** Candidates by arrival time (earliest first), and why the others cannot go. */
-export function rankForDispatch(drones: Drone[], target: DispatchTarget, busy: (droneId: string) => boolean, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE, pathLengthM: PathLength = distanceM): { candidates: Candidate[]; rejected: Rejection[] } {
+export function rankForDispatch(drones: Drone[], target: DispatchTarget, unavailable: (drone: Drone) => string | null, profile: DispatchProfile = DEFAULT_DISPATCH_PROFILE, pathLengthM: PathLength = distanceM): { candidates: Candidate[]; rejected: Rejection[] } {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
   for (const d of drones) {
     if (!d.connected) { rejected.push({ droneId: d.id, reason: 'link lost' }); continue; }
-    if (busy(d.id)) { rejected.push({ droneId: d.id, reason: 'on another task' }); continue; }
+    const why = unavailable(d);
+    if (why) { rejected.push({ droneId: d.id, reason: why }); continue; }
     if (!d.position) { rejected.push({ droneId: d.id, reason: 'no position' }); continue; }
     if (d.battery.remainingPct === null) { rejected.push({ droneId: d.id, reason: 'battery unknown' }); continue; }
     const airborne = d.armed && !d.landed;

@@ -8,6 +8,8 @@
  *   started ──claim(other)──▶ paused (seq kept) ──returnFromTask──▶ flying again from seq
  *      │                                           └─(no battery, resume refused)──▶ home (RTL)
  *      └── disarmed, or left AUTO on the pilot's/autopilot's own decision ──▶ ended
+ *
+ * A drone already going home or landing when it is released (a failsafe) is left to it.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../time/clock.ts';
@@ -42,9 +44,13 @@ export interface PatrolOptions {
 }
 
 const MISSION_MODES = new Set(['AUTO', 'MISSION']);
+/** The drone is going home or landing (its failsafe, a pilot): the server never countermands that. */
+export const HOMEBOUND_MODES: ReadonlySet<string> = new Set(['RTL', 'SMART_RTL', 'LAND']);
 
 export class PatrolBook {
   private readonly patrols = new Map<string, PatrolRecord>();
+  /** Drones this server sent home (RTL) after a task, while they are still in RTL: a dispatcher may redirect them. */
+  private readonly sentHome = new Set<string>();
   private readonly minResumeBatteryPct: number;
 
   constructor(private readonly o: PatrolOptions) {
@@ -85,7 +91,7 @@ export class PatrolBook {
     let outcome: ReturnOutcome = 'stays';
     try {
       const flying = session?.state.connected && session.state.armed && !session.state.landed;
-      if (!session || !flying) return outcome;
+      if (!session || !flying || HOMEBOUND_MODES.has(session.state.mode)) return outcome;
       const battery = session.state.battery.remainingPct;
       if (patrol && battery !== null && battery >= this.minResumeBatteryPct) {
         const seq = Math.max(1, patrol.pausedAtSeq ?? 1);
@@ -99,6 +105,7 @@ export class PatrolBook {
         }
       }
       await act(droneId, 'return-home', {}, (s) => executeCommand(s, { type: 'rtl' }));
+      this.sentHome.add(droneId);
       return (outcome = 'home');
     } finally {
       this.o.tasks.release(droneId, taskId);
@@ -107,7 +114,13 @@ export class PatrolBook {
   }
 
   /** A patrol ends when the drone is disarmed, or leaves the mission while no task paused it. */
+  /** In RTL because this server sent it home after a task (not its failsafe, not a pilot). */
+  sentHomeByServer(droneId: string): boolean {
+    return this.sentHome.has(droneId);
+  }
+
   private watch(session: DroneSession): void {
+    if (this.sentHome.has(session.id) && (session.state.mode !== 'RTL' || !session.state.armed)) this.sentHome.delete(session.id);
     const p = this.patrols.get(session.id);
     if (!p || p.pausedAtSeq !== null) return;
     const s = session.state;

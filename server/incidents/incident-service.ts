@@ -13,12 +13,13 @@ import type { Drone } from '../contracts/drone.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { auditedAction } from '../fleet/audited-action.ts';
+import { unavailability, type Unavailable } from '../fleet/availability.ts';
 import { DEFAULT_DISPATCH_PROFILE, rankForDispatch, type Candidate, type DispatchProfile, type Rejection } from '../fleet/dispatcher.ts';
 import { distanceM } from '../fleet/distance.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { flyPath } from '../fleet/guided-flight.ts';
-import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
+import { HOMEBOUND_MODES, type DroneAction, type PatrolBook } from '../fleet/patrols.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import { transit } from '../fleet/transit.ts';
@@ -29,6 +30,7 @@ import { dronesMissing, reportIncident, stepIncident, type Incident, type Incide
 export const INCIDENT_OPERATOR = 'incident-dispatch';
 const DRONE_COOLDOWN_MS = 15_000;
 const RETRY_EVERY_MS = 5000;
+
 
 export interface IncidentConfig {
   /** Watch height above take-off over the scene (default 40 m). */
@@ -67,6 +69,7 @@ export class IncidentService {
   private readonly open = new Map<string, Incident>();
   private readonly coolingUntilMs = new Map<string, number>();
   private readonly act: DroneAction;
+  private readonly unavailable: Unavailable;
   private readonly config: IncidentConfig;
   private readonly profile: DispatchProfile;
   private closed = false;
@@ -75,6 +78,7 @@ export class IncidentService {
   constructor(private readonly o: IncidentOptions) {
     this.config = { ...DEFAULT_INCIDENT_CONFIG, ...o.config };
     this.profile = o.profile ?? DEFAULT_DISPATCH_PROFILE;
+    this.unavailable = unavailability({ tasks: o.tasks, patrols: o.patrols, ...(o.busyElsewhere ? { busyElsewhere: o.busyElsewhere } : {}), resting: (d) => (this.coolingUntilMs.get(d) ?? 0) > this.now() });
     this.act = auditedAction({ fleet: o.fleet, store: o.store, clock: o.clock, operator: INCIDENT_OPERATOR, isClosed: () => this.closed });
     for (const i of o.store.incidents.list({ status: 'open', limit: 1000 })) this.open.set(i.id, i);
     o.fleet.onChange((session) => this.watch(session));
@@ -120,7 +124,7 @@ export class IncidentService {
 
   /** Drones free for the next incident: connected, with a position, on no task, holding no overwatch station. */
   idleDrones(): Drone[] {
-    return this.o.fleet.list().filter((d) => d.connected && d.position && !this.o.tasks.taskOf(d.id) && !(this.o.busyElsewhere?.(d.id) ?? false));
+    return this.o.fleet.list().filter((d) => d.connected && d.position && !this.o.tasks.taskOf(d.id) && !this.unavailable(d));
   }
 
   get hoverAltitudeM(): number {
@@ -130,13 +134,12 @@ export class IncidentService {
   /** Who would go to this point now, and why the others would not (the same ranking dispatch uses). */
   rank(lat: number, lon: number): { candidates: Candidate[]; rejected: Rejection[] } {
     const airspace = airspaceOf(this.o.store.geofences.list());
-    const cooling = (d: string) => (this.coolingUntilMs.get(d) ?? 0) > this.now();
     const pathLengthM = (from: { lat: number; lon: number }, to: { lat: number; lon: number }) => {
       const t = transit(from, to, airspace, this.config.hoverAltitudeM);
       return t.ok ? t.lengthM : null;
     };
     return rankForDispatch(this.o.fleet.list(), { lat, lon, altitudeM: this.config.hoverAltitudeM, watchS: this.config.watchS },
-      (d) => this.o.tasks.busy(d) || (this.o.busyElsewhere?.(d) ?? false) || cooling(d), this.profile, pathLengthM);
+      this.unavailable, this.profile, pathLengthM);
   }
 
   private now(): number {
@@ -228,12 +231,22 @@ export class IncidentService {
     }
   }
 
-  /** Telemetry moves responders on: airborne when it has left the ground, on scene when it is there. */
+  /**
+   * Telemetry moves responders on: airborne when it has left the ground, on scene when it is there.
+   * A responder that heads home or lands on its own (its battery failsafe, a pilot) has left the
+   * incident: another drone is sent. Its failsafe is never countermanded.
+   */
   private watch(session: DroneSession): void {
     const s = session.state;
     for (const i of [...this.open.values()]) {
-      const r = i.responders.find((x) => x.droneId === session.id && (x.state === 'dispatched' || x.state === 'airborne'));
+      const r = i.responders.find((x) => x.droneId === session.id && (x.state === 'dispatched' || x.state === 'airborne' || x.state === 'on-scene'));
       if (!r || !s.position) continue;
+      if (r.state !== 'dispatched' && HOMEBOUND_MODES.has(s.mode)) {
+        this.coolingUntilMs.set(session.id, this.now() + DRONE_COOLDOWN_MS);
+        this.apply(i.id, { kind: 'droneLost', droneId: session.id, reason: `left the scene (${s.mode})`, atMs: this.now() });
+        continue;
+      }
+      if (r.state === 'on-scene') continue;
       if (r.state === 'dispatched' && s.armed && !s.landed && s.position.altRelM > 2) this.apply(i.id, { kind: 'droneAirborne', droneId: session.id, atMs: this.now() });
       if (!s.landed && distanceM(s.position, i) <= this.config.onSceneRadiusM && Math.abs(s.position.altRelM - this.config.hoverAltitudeM) < 5) {
         this.apply(i.id, { kind: 'droneOnScene', droneId: session.id, atMs: this.now() });

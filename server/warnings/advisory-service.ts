@@ -17,7 +17,8 @@ import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
 import { auditedAction } from '../fleet/audited-action.ts';
-import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
+import { unavailability, type Unavailable } from '../fleet/availability.ts';
+import { HOMEBOUND_MODES, type DroneAction, type PatrolBook } from '../fleet/patrols.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
@@ -74,10 +75,12 @@ export class AdvisoryService {
   private closed = false;
   private readonly timers: TimerHandle[] = [];
   private readonly act: DroneAction;
+  private readonly unavailable: Unavailable;
   private readonly o: Required<Omit<AdvisoryOptions, 'profile' | 'busyElsewhere'>> & { profile: DispatchProfile; busyElsewhere: (droneId: string) => boolean };
 
   constructor(opts: AdvisoryOptions) {
     this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, busyElsewhere: () => false, ...opts };
+    this.unavailable = unavailability({ tasks: opts.tasks, patrols: opts.patrols, busyElsewhere: this.o.busyElsewhere, resting: (d) => (this.coolingUntilMs.get(d) ?? 0) > this.now() });
     this.act = auditedAction({ fleet: opts.fleet, store: opts.store, clock: opts.clock, operator: ADVISORY_OPERATOR, isClosed: () => this.closed });
     this.dwell = new DwellTracker(this.zones());
     for (const c of opts.store.advisories.list({ limit: 1000 })) if (!FINAL_STATES.has(c.state)) this.open.set(c.id, c);
@@ -184,8 +187,7 @@ export class AdvisoryService {
   private dispatch(id: string): void {
     const c = this.open.get(id);
     if (!c || c.state !== 'detected') return;
-    const cooling = (d: string) => (this.coolingUntilMs.get(d) ?? 0) > this.now();
-    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, (d) => this.o.tasks.busy(d) || this.o.busyElsewhere(d) || cooling(d), this.o.profile);
+    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, this.unavailable, this.o.profile);
     for (const cand of candidates) {
       if (!this.o.tasks.claim(cand.droneId, { kind: 'advisory', id, sinceMs: this.now() })) continue;
       this.o.logger.info({ advisory: id, droneId: cand.droneId, etaS: cand.etaS }, 'advisory: drone dispatched');
@@ -217,7 +219,13 @@ export class AdvisoryService {
   }
 
   private checkOnScene(session: DroneSession): void {
-    for (const c of this.open.values()) {
+    for (const c of [...this.open.values()]) {
+      if (c.droneId === session.id && c.state !== 'detected' && HOMEBOUND_MODES.has(session.state.mode)) {
+        // its failsafe or a pilot took it home: the case needs another drone, and this one is left alone
+        this.coolingUntilMs.set(session.id, this.now() + DRONE_COOLDOWN_MS);
+        this.apply(c.id, { kind: 'droneLost', reason: `left the scene (${session.state.mode})`, atMs: this.now() });
+        continue;
+      }
       if (c.state !== 'dispatched' || c.droneId !== session.id) continue;
       const p = session.state.position;
       if (!p || session.state.landed) continue;

@@ -106,6 +106,26 @@ describe('incident dispatch', () => {
     expect(sim!.drones[simIndexOf(low)]!.truth().armed).toBe(false);
   }, 150_000);
 
+  it('sends another drone when the one on scene turns for home on its own battery failsafe, and leaves that failsafe alone', async () => {
+    const [a, b] = await setup(2);
+    const scene = north(200);
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'crowd', priority: 1 })).body;
+    const first = reported.droneId as string;
+    const second = first === a ? b : a;
+    await incident(reported.id, (i) => i.state === 'on-scene', 'the first drone on scene');
+    sim!.injectFault(simIndexOf(first), { kind: 'battery-fault' });
+    const relieved = await incident(reported.id, (i) => i.responders.some((r: any) => r.droneId === second), 'a second drone sent', 40_000);
+    expect(relieved.responders.map((r: any) => [r.droneId, r.state === 'lost'])).toEqual([[first, true], [second, false]]);
+    expect(relieved.steps.find((s: any) => s.state === 'lost')).toMatchObject({ droneId: first, note: expect.stringMatching(/^left the scene \((RTL|LAND)\)$/) });
+    const ranking = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body;
+    expect(ranking.rejected.find((r: any) => r.droneId === first)?.reason).toMatch(/^going home or landing on its own \((RTL|LAND)\)$|^resting/);
+    await incident(reported.id, (i) => i.responders.some((r: any) => r.droneId === second && r.state === 'on-scene'), 'the second drone on scene');
+    // the server sent the first drone nothing after its failsafe: no go-to, no return-home, no resume
+    const sent = (await server!.api('GET', `/api/audit?droneId=${first}`)).body.entries.map((e: any) => e.action);
+    expect(sent).toEqual(['incident:fly']);
+    expect(['RTL', 'LAND']).toContain(sim!.drones[simIndexOf(first)]!.truth().modeName);
+  }, 120_000);
+
   it('serves the most urgent waiting incident first when the only drone comes free', async () => {
     const [only] = await setup(1);
     const first = (await server!.api('POST', '/api/incidents', { ...north(150), kind: 'crash', priority: 3 })).body;
@@ -163,7 +183,7 @@ describe('incident dispatch', () => {
 
     const scene = { lat: plan.stations[0].lat + 30 * M, lon: plan.stations[0].lon };
     const ranking = (await server!.api('GET', `/api/dispatch/candidates?lat=${scene.lat}&lon=${scene.lon}`)).body;
-    expect(ranking.rejected).toEqual([{ droneId: watcher, reason: 'on another task' }]);
+    expect(ranking.rejected).toEqual([{ droneId: watcher, reason: 'holding an overwatch station' }]);
     const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'crowd', priority: 1 })).body;
     expect(reported.droneId).toBe(spare);
     await incident(reported.id, (i) => i.state === 'on-scene', 'the spare on scene');

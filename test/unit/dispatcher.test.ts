@@ -22,21 +22,21 @@ const target = { lat: HOME.lat + 1000 * M, lon: HOME.lon, altitudeM: 30, watchS:
 
 describe('dispatcher', () => {
   it('passes over the nearest drone when its battery cannot get there, stay and come back with the reserve', () => {
-    const { candidates, rejected } = rankForDispatch([drone('near', { northM: 900, batteryPct: 30 }), drone('far', { northM: 0, batteryPct: 95 })], target, () => false);
+    const { candidates, rejected } = rankForDispatch([drone('near', { northM: 900, batteryPct: 30 }), drone('far', { northM: 0, batteryPct: 95 })], target, () => null);
     expect(candidates.map((c) => c.droneId)).toEqual(['far']);
     expect(rejected).toEqual([{ droneId: 'near', reason: expect.stringMatching(/^battery 30% < \d+% needed$/) }]);
   });
 
   it('prefers a farther drone already in the air over a nearer one on the ground when it arrives first', () => {
-    const { candidates } = rankForDispatch([drone('ground', { northM: 850 }), drone('air', { northM: 750, altRelM: 30, flying: true })], target, () => false);
+    const { candidates } = rankForDispatch([drone('ground', { northM: 850 }), drone('air', { northM: 750, altRelM: 30, flying: true })], target, () => null);
     expect(candidates.map((c) => c.droneId)).toEqual(['air', 'ground']);
     expect(candidates[0]!.etaS).toBeLessThan(candidates[1]!.etaS);
-    const { candidates: again } = rankForDispatch([drone('ground', { northM: 950 }), drone('air', { northM: 300, altRelM: 30, flying: true })], target, () => false);
+    const { candidates: again } = rankForDispatch([drone('ground', { northM: 950 }), drone('air', { northM: 300, altRelM: 30, flying: true })], target, () => null);
     expect(again[0]!.droneId).toBe('ground');
   });
 
   it('never picks a busy drone or one whose link is lost', () => {
-    const { candidates, rejected } = rankForDispatch([drone('busy', { northM: 990 }), drone('lost', { northM: 990, connected: false }), drone('free', { northM: 0 })], target, (id) => id === 'busy');
+    const { candidates, rejected } = rankForDispatch([drone('busy', { northM: 990 }), drone('lost', { northM: 990, connected: false }), drone('free', { northM: 0 })], target, (d) => (d.id === 'busy' ? 'on another task' : null));
     expect(candidates.map((c) => c.droneId)).toEqual(['free']);
     expect(rejected.map((r) => r.reason)).toEqual(['on another task', 'link lost']);
   });
@@ -53,7 +53,7 @@ describe('dispatcher', () => {
   it('prefers the drone with the wind behind it over one as far away that would fly into the wind', () => {
     const windy = (d: Drone): Drone => ({ ...d, wind: { speedMps: 6, fromDeg: 0 } });
     // the target is 1000 m north of home: one drone 500 m south of it (flies north, into the wind), one 500 m north (flies south, wind behind)
-    const { candidates } = rankForDispatch([windy(drone('upwind-leg', { northM: 500 })), windy(drone('downwind-leg', { northM: 1500 }))], target, () => false);
+    const { candidates } = rankForDispatch([windy(drone('upwind-leg', { northM: 500 })), windy(drone('downwind-leg', { northM: 1500 }))], target, () => null);
     expect(candidates.map((c) => c.droneId)).toEqual(['downwind-leg', 'upwind-leg']);
     expect(candidates[1]!.etaS - candidates[0]!.etaS).toBeGreaterThan(500 / 4 - 500 / 16 - 1);
   });
