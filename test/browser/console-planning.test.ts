@@ -4,7 +4,8 @@
  * the screenshot's pixels where the server's plan says, its figures are shown — then assigned to a
  * drone after a confirmation: the simulated drone holds the mission and flies it in AUTO, and its
  * drone panel draws the mission with the current item highlighted. A corridor drawn through a no-fly
- * zone (double-click ends it) is refused with the leg and the zone, translated. No mixed languages.
+ * zone (double-click ends it; Escape drops a drawing) is refused with the leg and the zone,
+ * translated. No mixed languages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MissionType } from '../../simulator/autopilot/mission-item.ts';
@@ -132,6 +133,15 @@ describe('console: planning in Chromium', () => {
     await page.locator('[data-tab=planning]').click();
     await showScene();
     await page.locator('[data-test=plan-kind]').selectOption('corridor');
+    // Escape drops a drawing
+    await page.locator('[data-command=plan-draw]').click();
+    await clickMap(page, [offset(NO_FLY, 0, -70)]);
+    await page.waitForFunction(() => window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['draft-vertex'], 5000).length === 1);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-command=plan-draw]').waitFor();
+    expect(await page.locator('[data-test=plan-shape]').textContent()).toBe('尚未绘制');
+    await page.waitForFunction(() => window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['draft-vertex'], 5000).length === 0);
+    // a corridor across the zone, ended with a double-click
     await page.locator('[data-command=plan-draw]').click();
     const from = offset(NO_FLY, 0, -70);
     const to = offset(NO_FLY, 0, 70);

@@ -61,7 +61,9 @@ interface GlMap {
 }
 
 export async function createMap(container: HTMLElement, options: { mapboxToken: string | null }): Promise<MapAdapter> {
-  const view = { center: [DEMO_CENTER.lon, DEMO_CENTER.lat] as [number, number], zoom: 17 };
+  // fadeDuration 0: a symbol re-placed after each update would otherwise fade in again from nothing,
+  // and a drone moving a few pixels per update (10 updates a second) would never become visible
+  const view = { center: [DEMO_CENTER.lon, DEMO_CENTER.lat] as [number, number], zoom: 17, fadeDuration: 0 };
   let map: GlMap;
   let library: MapAdapter['library'];
   if (options.mapboxToken) {

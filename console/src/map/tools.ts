@@ -14,7 +14,6 @@ export interface MapTool {
 
 export class ToolSlot {
   active: MapTool | null = null;
-  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly map: () => MapAdapter | null) {}
 
@@ -24,7 +23,6 @@ export class ToolSlot {
     before?.cancel();
     this.map()?.setCursor(tool.cursor);
     this.map()?.setDoubleClickZoom(!tool.dblclick);
-    this.changed();
   }
 
   /** The tool is done (finished or cancelled): clicks select drones again. */
@@ -33,15 +31,5 @@ export class ToolSlot {
     this.active = null;
     this.map()?.setCursor('');
     this.map()?.setDoubleClickZoom(true);
-    this.changed();
-  }
-
-  /** Called when a tool starts or ends (panels show their hints and buttons from it). */
-  onChange(fn: () => void): void {
-    this.listeners.add(fn);
-  }
-
-  private changed(): void {
-    for (const fn of this.listeners) fn();
   }
 }
