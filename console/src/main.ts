@@ -149,7 +149,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
     h('section', { class: 'map-wrap' }, mapEl, labels.el, legendSlot, tooltip),
     h('aside', { class: 'detail' }, tabs.el)));
 
-  const renderAll = () => { top.render(); fleet.renderAll(); events.render(); drone.render(); tabs.render(); if (map) legendSlot.replaceChildren(legend(map.library)); store.mark('view'); };
+  const renderAll = () => { top.render(); fleet.renderAll(); events.render(); tabs.render(); if (map) legendSlot.replaceChildren(legend(map.library)); store.mark('view'); };
   onLangChange(renderAll);
   renderAll();
   stream.start();
@@ -191,9 +191,9 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const frame = (now: number) => {
     const dirty = store.takeDirty();
     const t0 = performance.now();
-    // the view moved: labels follow it, and the trails are pushed again when their decimation changed
-    const viewNeedsPush = dirty.has('view') && fleetLayer.viewChanged(store);
-    if (dirty.has('drones') || dirty.has('selection') || viewNeedsPush) {
+    // new data: push it (labels placed too); else the view moved: labels follow it, and the trails
+    // are pushed again when their thinning changed
+    if (dirty.has('drones') || dirty.has('selection') || (dirty.has('view') && fleetLayer.viewChanged(store))) {
       fleetLayer.push(store, target);
       const ms = performance.now() - t0;
       const s = debug.stats;

@@ -4,8 +4,8 @@
  * at most MAX_LABELS — the selected drone first, then those nearest the middle of the view — and
  * one per patch of the screen (drones parked side by side get one label, not a pile). Elements are
  * pooled and their text rewritten only when it changed, so an update costs a bounds check per
- * drone, a sort of those in view, and a projection per label shown (the patches are told apart
- * with the view's scale, without projecting).
+ * drone, a numeric sort of their distances, a sort of the nearest 240, and a projection per label
+ * shown (the patches are told apart with the view's scale, without projecting).
  */
 import type { Drone } from '../api/types.ts';
 import { t } from '../i18n/index.ts';
@@ -16,6 +16,8 @@ export const MAX_LABELS = 60;
 /** One label per cell of this size (CSS px): about a label's size. */
 const CELL_W = 72;
 const CELL_H = 18;
+/** Drones considered for a label, nearest the middle first (some share a patch). */
+const CANDIDATES = 4 * MAX_LABELS;
 
 interface Label { el: HTMLDivElement; name: Text; battery: Text; text: string }
 
@@ -37,21 +39,27 @@ export class DroneLabels {
       const midLat = (b.south + b.north) / 2;
       const midLon = (b.west + b.east) / 2;
       const kLon = Math.cos((midLat * Math.PI) / 180) ** 2;
-      const inView: Array<{ d: Drone; far: number }> = [];
+      const inView: Drone[] = [];
+      const far: number[] = [];
       for (const d of drones) {
         const p = d.position;
         if (!p || p.lat < b.south || p.lat > b.north || p.lon < b.west || p.lon > b.east) continue;
-        inView.push({ d, far: d.id === selectedId ? -1 : (p.lat - midLat) ** 2 + kLon * (p.lon - midLon) ** 2 });
+        inView.push(d);
+        far.push(d.id === selectedId ? -1 : (p.lat - midLat) ** 2 + kLon * (p.lon - midLon) ** 2);
       }
-      inView.sort((a, c) => a.far - c.far);
+      // only the nearest CANDIDATES are sorted: the threshold from a numeric sort (fast, native)
+      const limit = far.length > CANDIDATES ? Float64Array.from(far).sort()[CANDIDATES - 1]! : Infinity;
+      const nearest: number[] = [];
+      for (let i = 0; i < far.length; i++) if (far[i]! <= limit) nearest.push(i);
+      nearest.sort((a, c) => far[a]! - far[c]!);
       // pixels per degree here (near enough over one view to tell patches apart)
       const tl = map.project(b.west, b.north);
       const br = map.project(b.east, b.south);
       const cellLon = (CELL_W * (b.east - b.west)) / Math.max(1, br.x - tl.x);
       const cellLat = (CELL_H * (b.north - b.south)) / Math.max(1, br.y - tl.y);
       const taken = new Set<number>();
-      for (let i = 0; i < inView.length && n < MAX_LABELS; i++) {
-        const d = inView[i]!.d;
+      for (let i = 0; i < nearest.length && n < MAX_LABELS; i++) {
+        const d = inView[nearest[i]!]!;
         const cell = Math.floor((d.position!.lon - b.west) / cellLon) * 100_000 + Math.floor((b.north - d.position!.lat) / cellLat);
         if (taken.has(cell)) continue;
         taken.add(cell);
