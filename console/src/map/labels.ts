@@ -8,7 +8,7 @@
  * shown (the patches are told apart with the view's scale, without projecting).
  */
 import type { Drone } from '../api/types.ts';
-import { t } from '../i18n/index.ts';
+import { currentLang, t } from '../i18n/index.ts';
 import type { MapAdapter } from './adapter.ts';
 
 export const LABEL_MIN_ZOOM = 16;
@@ -19,7 +19,7 @@ const CELL_H = 18;
 /** Drones considered for a label, nearest the middle first (some share a patch). */
 const CANDIDATES = 4 * MAX_LABELS;
 
-interface Label { el: HTMLDivElement; name: Text; battery: Text; text: string }
+interface Label { el: HTMLDivElement; name: Text; battery: Text; droneId: string; pct: number; selected: boolean; lang: string }
 
 export class DroneLabels {
   readonly el = document.createElement('div');
@@ -72,13 +72,14 @@ export class DroneLabels {
 
   private place(i: number, p: { x: number; y: number }, d: Drone, selected: boolean): void {
     const label = this.pool[i] ?? this.create();
-    const pct = d.battery?.remainingPct;
-    const battery = pct == null ? '' : t('unit.pct', { v: Math.round(pct) });
-    const text = `${d.callsign}|${battery}|${selected}`;
-    if (text !== label.text) {
-      label.text = text;
+    const pct = d.battery?.remainingPct == null ? -1 : Math.round(d.battery.remainingPct);
+    if (label.droneId !== d.id || label.pct !== pct || label.selected !== selected || label.lang !== currentLang()) {
+      label.droneId = d.id;
+      label.pct = pct;
+      label.selected = selected;
+      label.lang = currentLang();
       label.name.data = d.callsign;
-      label.battery.data = battery;
+      label.battery.data = pct < 0 ? '' : t('unit.pct', { v: pct });
       label.el.classList.toggle('selected', selected);
       label.el.dataset.drone = d.id;
     }
@@ -96,7 +97,7 @@ export class DroneLabels {
     const battery = document.createTextNode('');
     el.append(nameEl, ' ', battery);
     this.el.append(el);
-    const label: Label = { el, name, battery, text: '' };
+    const label: Label = { el, name, battery, droneId: '', pct: -2, selected: false, lang: '' };
     this.pool.push(label);
     return label;
   }
