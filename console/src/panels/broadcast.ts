@@ -4,13 +4,14 @@
  * en), volume and repeats; a confirmation; then POST /api/drones/:id/broadcasts and the broadcast's
  * state as the stream's `broadcast` events report it (queued → playing → done | failed | stopped).
  */
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
 import type { BroadcastTemplate, Drone } from '../api/types.ts';
 import { currentLang, t, tMaybe, type Lang } from '../i18n/index.ts';
 import type { ConsoleStore } from '../state/store.ts';
 import { confirmDialog } from './confirm.ts';
 import { fill, h, raw } from './dom.ts';
 import { errorParts } from './error.ts';
+import { field, numberInput, settle } from './form.ts';
 
 /** The template list's choice for free text (not a template id). */
 const FREE_TEXT = '*text';
@@ -40,7 +41,6 @@ export class BroadcastForm {
   render(): void {
     if (!this.templates && !this.loadError) void this.loadTemplates();
     const tpl = this.templates?.find((x) => x.id === this.template) ?? null;
-    const field = (label: string, input: HTMLElement) => h('label', { class: 'field' }, h('span', {}, label), input);
     const templateSelect = h('select', { 'data-test': 'broadcast-template', onchange: (e: Event) => { this.template = (e.target as HTMLSelectElement).value; this.params = {}; this.render(); } },
       ...(this.templates ?? []).map((x) => h('option', { value: x.id, selected: x.id === this.template }, x.title[currentLang()] ?? x.id)),
       h('option', { value: FREE_TEXT, selected: this.template === FREE_TEXT }, t('bc.freeText')));
@@ -53,8 +53,6 @@ export class BroadcastForm {
     const langSelect = h('select', { 'data-test': 'broadcast-lang', onchange: (e: Event) => { this.lang = (e.target as HTMLSelectElement).value as Lang; this.render(); } },
       h('option', { value: 'zh-CN', selected: this.lang === 'zh-CN' }, t('bc.lang.zh')),
       h('option', { value: 'en', selected: this.lang === 'en' }, t('bc.lang.en')));
-    const number = (value: number, min: number, max: number, test: string, set: (n: number) => void) => h('input', { type: 'number', min, max, step: 1, value, 'data-test': test,
-      oninput: (e: Event) => { const n = Number((e.target as HTMLInputElement).value); if (Number.isInteger(n) && n >= min && n <= max) set(n); } });
     fill(this.el,
       h('h3', {}, t('bc.title')),
       this.loadError ? h('p', { class: 'error' }, t('bc.templatesFailed')) : null,
@@ -63,8 +61,8 @@ export class BroadcastForm {
       textInput ?? '',
       h('div', { class: 'row' },
         field(t('bc.lang'), langSelect),
-        field(t('bc.volume'), number(this.volume, 0, 100, 'broadcast-volume', (n) => { this.volume = n; })),
-        field(t('bc.repeat'), number(this.repeat, 1, 10, 'broadcast-repeat', (n) => { this.repeat = n; }))),
+        field(t('bc.volume'), numberInput({ value: this.volume, min: 0, max: 100, test: 'broadcast-volume', set: (n) => { this.volume = Math.round(n); } })),
+        field(t('bc.repeat'), numberInput({ value: this.repeat, min: 1, max: 10, test: 'broadcast-repeat', set: (n) => { this.repeat = Math.round(n); } }))),
       h('p', { class: 'preview', 'data-test': 'broadcast-preview' }),
       h('div', { class: 'row', 'data-test': 'broadcast-send-row' }),
       this.resultEl);
@@ -135,12 +133,8 @@ export class BroadcastForm {
     this.result = { kind: 'sending' };
     this.renderSend();
     this.renderResult();
-    try {
-      const r = await this.api.post<{ id: string; state: string }>(`/api/drones/${encodeURIComponent(d.id)}/broadcasts`, body);
-      this.result = { kind: 'sent', id: r.id, state: r.state };
-    } catch (err) {
-      this.result = { kind: 'error', error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)) };
-    }
+    const sent = await settle(this.api.post<{ id: string; state: string }>(`/api/drones/${encodeURIComponent(d.id)}/broadcasts`, body));
+    this.result = sent.kind === 'done' ? { kind: 'sent', id: sent.value.id, state: sent.value.state } : sent;
     this.renderSend();
     this.renderResult();
   }

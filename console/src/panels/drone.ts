@@ -3,7 +3,7 @@
  * off, go to a point clicked on the map, hold, land, return home — each after a confirmation — and
  * the loudspeaker (broadcast.ts). A refused command shows the server's code, message and the drone's reason.
  */
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
 import type { Drone, DroneCommand, Role } from '../api/types.ts';
 import { t } from '../i18n/index.ts';
 import type { MapAdapter } from '../map/adapter.ts';
@@ -13,6 +13,7 @@ import { BroadcastForm } from './broadcast.ts';
 import { confirmDialog } from './confirm.ts';
 import { append, h, raw } from './dom.ts';
 import { errorParts } from './error.ts';
+import { settle } from './form.ts';
 import { batteryText, commandLabel, linkText, modeLabel, num, stateLabel } from './format.ts';
 import { MissionView } from './mission.ts';
 
@@ -156,16 +157,14 @@ export class DronePanel {
     if (!drone || !(await confirmDialog(question))) return false;
     this.result = { kind: 'sending', cmd: cmd.type };
     this.renderCommands();
-    try {
-      await this.host.api.post(`/api/drones/${encodeURIComponent(drone.id)}/commands`, cmd);
+    const sent = await settle(this.host.api.post(`/api/drones/${encodeURIComponent(drone.id)}/commands`, cmd));
+    if (sent.kind === 'done') {
       this.result = { kind: 'accepted', cmd: cmd.type };
       if (cmd.type !== 'goto') this.host.showTarget(null); // the drone no longer heads for the marked point
-      return true;
-    } catch (err) {
-      this.result = { kind: 'error', cmd: cmd.type, error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)) };
-      return false;
-    } finally {
-      if (this.shownId === drone.id) this.renderCommands();
+    } else if (sent.kind === 'error') {
+      this.result = { kind: 'error', cmd: cmd.type, error: sent.error };
     }
+    if (this.shownId === drone.id) this.renderCommands();
+    return sent.kind === 'done';
   }
 }

@@ -6,7 +6,7 @@
  * run (GET /api/plans/:id/run every 2 s: who holds each station, covered or not); stop it (DELETE).
  */
 import type { Position } from 'geojson';
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient } from '../api/client.ts';
 import type { Plan, Role, RunStatus } from '../api/types.ts';
 import { t } from '../i18n/index.ts';
 import type { MapAdapter } from '../map/adapter.ts';
@@ -20,6 +20,7 @@ import { confirmDialog } from './confirm.ts';
 import { fill, h } from './dom.ts';
 import { DronePicker } from './drone-picker.ts';
 import { errorView } from './error.ts';
+import { field, numberInput, settle, type Pending } from './form.ts';
 import { planFigures } from './plan-figures.ts';
 import { runStatusView } from './run-status.ts';
 import { clockText } from './format.ts';
@@ -30,8 +31,6 @@ const AIRFRAME = { cruiseMps: 10, enduranceS: 25 * 60, swapS: 120 };
 const WINDOW_H = 2;
 const POLL_MS = 2000;
 const LAUNCH_LEAD_MS = 3000;
-
-type Pending<T> = { kind: 'sending' } | { kind: 'done'; value: T } | { kind: 'error'; error: ApiError };
 
 export interface OverwatchHost {
   api: ApiClient;
@@ -80,7 +79,6 @@ export class OverwatchPanel {
     }
     if (!this.start) this.start = clockText(Date.now());
     const drawing = this.tool !== null && this.host.tools.active === this.tool.draw;
-    const field = (label: string, input: HTMLElement) => h('label', { class: 'field' }, h('span', {}, label), input);
     const toolButtons = drawing ? [
       h('button', { type: 'button', class: 'primary', 'data-command': 'ow-draw-finish', disabled: !this.tool!.draw.canFinish(), onclick: () => this.tool?.draw.finish() }, t('draw.finish')),
       h('button', { type: 'button', 'data-command': 'ow-draw-undo', disabled: this.tool!.draw.vertices.length === 0, onclick: () => this.tool?.draw.undo() }, t('draw.undo')),
@@ -98,11 +96,9 @@ export class OverwatchPanel {
       h('div', { class: 'row' },
         field(t('ow.start'), h('input', { type: 'text', value: this.start, size: 5, pattern: '\\d{1,2}:\\d{2}', inputmode: 'numeric', 'data-test': 'ow-start',
           oninput: (e: Event) => { this.start = (e.target as HTMLInputElement).value; this.renderPreviewButton(); } })),
-        field(t('ow.hours'), h('input', { type: 'number', min: 0.5, max: 24, step: 0.5, value: this.hours, 'data-test': 'ow-hours',
-          oninput: (e: Event) => { const n = Number((e.target as HTMLInputElement).value); if (n >= 0.5 && n <= 24) this.hours = n; } }))),
+        field(t('ow.hours'), numberInput({ value: this.hours, min: 0.5, max: 24, step: 0.5, test: 'ow-hours', set: (n) => { this.hours = n; } }))),
       h('div', { class: 'row' },
-        field(t('plan.altitude'), h('input', { type: 'number', min: 10, max: 120, step: 1, value: this.altitude, 'data-test': 'ow-altitude',
-          oninput: (e: Event) => { const n = Number((e.target as HTMLInputElement).value); if (n >= 10 && n <= 120) this.altitude = n; } })),
+        field(t('plan.altitude'), numberInput({ value: this.altitude, min: 10, max: 120, test: 'ow-altitude', set: (n) => { this.altitude = n; } })),
         h('p', { class: 'muted' }, t('ow.baseNote'))),
       h('div', { class: 'row', 'data-test': 'ow-preview-row' }),
       this.resultEl,
@@ -201,16 +197,13 @@ export class OverwatchPanel {
     this.preview = { kind: 'sending' };
     this.run = null;
     this.render();
-    try {
-      const request = this.request();
-      const plan = await this.host.api.post<Plan>('/api/plans', request);
+    const request = this.request();
+    this.preview = await settle(this.host.api.post<Plan>('/api/plans', request));
+    if (this.preview.kind === 'done') {
       this.planned = request.window;
-      this.preview = { kind: 'done', value: plan };
       // the first drones ready on the ground fly the schedule's slots
       const ready = [...this.host.store.drones.values()].filter((d) => droneState(d) === 'ground').sort((a, b) => a.callsign.localeCompare(b.callsign, 'en', { numeric: true }));
-      this.picker.choose(ready.slice(0, plan.fleetSize ?? 1).map((d) => d.id));
-    } catch (err) {
-      this.preview = { kind: 'error', error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)) };
+      this.picker.choose(ready.slice(0, this.preview.value.fleetSize ?? 1).map((d) => d.id));
     }
     this.drawMap(true);
     this.render();
@@ -241,11 +234,7 @@ export class OverwatchPanel {
   private async track(call: () => Promise<RunStatus>, showSending: boolean): Promise<void> {
     this.stopPolling();
     if (showSending) { this.run = { kind: 'sending' }; this.renderRun(); }
-    try {
-      this.run = { kind: 'done', value: await call() };
-    } catch (err) {
-      this.run = { kind: 'error', error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)) };
-    }
+    this.run = await settle(call());
     this.renderRun();
     this.renderResult();
     const planId = this.preview?.kind === 'done' ? this.preview.value.id : null;

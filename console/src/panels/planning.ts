@@ -6,7 +6,7 @@
  * of stored plans.
  */
 import type { Position } from 'geojson';
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient } from '../api/client.ts';
 import type { Assignment, Plan, Role } from '../api/types.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import type { MapAdapter } from '../map/adapter.ts';
@@ -20,6 +20,7 @@ import { confirmDialog } from './confirm.ts';
 import { fill, h, raw } from './dom.ts';
 import { DronePicker } from './drone-picker.ts';
 import { errorView } from './error.ts';
+import { field, numberInput, settle, type Pending } from './form.ts';
 import { errorLabel, partLabel } from './format.ts';
 import { planFigures } from './plan-figures.ts';
 import type { PlansList } from './plans-list.ts';
@@ -33,8 +34,6 @@ const KINDS: Record<PatternKind, { draw: DrawMode; option: { field: string; labe
   corridor: { draw: 'line', option: { field: 'offsetM', label: 'plan.opt.corridorOffsetM', value: 10, min: -200, max: 200 } },
   tour: { draw: 'points', option: { field: 'hoverS', label: 'plan.opt.hoverS', value: 5, min: 0, max: 600 } },
 };
-
-type Pending<T> = { kind: 'sending' } | { kind: 'done'; value: T } | { kind: 'error'; error: ApiError };
 
 export interface PlanningHost {
   api: ApiClient;
@@ -68,9 +67,6 @@ export class PlanningPanel {
     }
     const spec = KINDS[this.kind];
     const drawing = this.draw !== null && this.host.tools.active === this.draw;
-    const number = (value: number, min: number, max: number, test: string, set: (n: number) => void) => h('input', { type: 'number', min, max, step: 1, value, 'data-test': test,
-      oninput: (e: Event) => { const n = Number((e.target as HTMLInputElement).value); if (Number.isFinite(n) && n >= min && n <= max) set(n); } });
-    const field = (label: string, input: HTMLElement) => h('label', { class: 'field' }, h('span', {}, label), input);
     const kindSelect = h('select', { 'data-test': 'plan-kind', onchange: (e: Event) => this.setKind((e.target as HTMLSelectElement).value as PatternKind) },
       ...(Object.keys(KINDS) as PatternKind[]).map((k) => h('option', { value: k, selected: k === this.kind }, t(`kind.${k}`))));
     fill(this.el,
@@ -83,8 +79,8 @@ export class PlanningPanel {
         drawing ? h('button', { type: 'button', 'data-command': 'plan-draw-cancel', onclick: () => this.draw?.cancel() }, t('draw.cancel')) : null),
       h('p', { class: drawing ? 'hint' : 'muted', 'data-test': 'plan-shape' }, drawing ? t(`draw.hint.${spec.draw}`) : this.vertices ? t(`draw.done.${spec.draw}`, { n: this.vertices.length }) : t('draw.nothing')),
       h('div', { class: 'row' },
-        field(t('plan.altitude'), number(this.altitude, 5, 120, 'plan-altitude', (n) => { this.altitude = n; })),
-        field(t(spec.option.label), number(this.options[this.kind], spec.option.min, spec.option.max, 'plan-option', (n) => { this.options[this.kind] = n; }))),
+        field(t('plan.altitude'), numberInput({ value: this.altitude, min: 5, max: 120, test: 'plan-altitude', set: (n) => { this.altitude = n; } })),
+        field(t(spec.option.label), numberInput({ value: this.options[this.kind], min: spec.option.min, max: spec.option.max, test: 'plan-option', set: (n) => { this.options[this.kind] = n; } }))),
       h('div', { class: 'row' },
         h('button', { type: 'button', class: 'primary', 'data-command': 'plan-preview', disabled: !this.vertices || drawing || this.preview?.kind === 'sending', onclick: () => void this.runPreview() }, t('plan.preview'))),
       this.previewView(),
@@ -165,13 +161,10 @@ export class PlanningPanel {
     this.preview = { kind: 'sending' };
     this.assignment = null;
     this.render();
-    try {
-      const plan = await this.host.api.post<Plan>('/api/plans', this.request());
-      this.preview = { kind: 'done', value: plan };
+    this.preview = await settle(this.host.api.post<Plan>('/api/plans', this.request()));
+    if (this.preview.kind === 'done') {
       if (this.picker.ids().length === 0 && this.host.store.selectedId) this.picker.choose([this.host.store.selectedId]);
       void this.host.plans.reload();
-    } catch (err) {
-      this.preview = { kind: 'error', error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)) };
     }
     this.drawMap(true);
     this.render();
@@ -187,12 +180,7 @@ export class PlanningPanel {
     this.assignment = { kind: 'sending' };
     this.render();
     this.renderAssignButton();
-    try {
-      const r = await this.host.api.post<{ assignments: Assignment[] }>(`/api/plans/${encodeURIComponent(plan.id)}/assign`, { droneIds: ids });
-      this.assignment = { kind: 'done', value: r.assignments };
-    } catch (err) {
-      this.assignment = { kind: 'error', error: err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err)) };
-    }
+    this.assignment = await settle(this.host.api.post<{ assignments: Assignment[] }>(`/api/plans/${encodeURIComponent(plan.id)}/assign`, { droneIds: ids }).then((r) => r.assignments));
     this.render();
     this.renderAssignButton();
   }
