@@ -1,7 +1,7 @@
 /**
- * Eagle Eye console: login → map + fleet list + drone panel + event log, live over /api/stream.
- * Stream messages only update the store; one animation-frame loop pushes at most one setData per
- * source and redraws the panels (the fleet list at most 4 times a second).
+ * Eagle Eye console: login → map + fleet list + tabs (drone panel, planning, overwatch) + event log,
+ * live over /api/stream. Stream messages only update the store; one animation-frame loop pushes at
+ * most one setData per source and redraws the panels (the fleet list at most 4 times a second).
  */
 import type { FeatureCollection } from 'geojson';
 import { ApiClient, ApiError, loadConsoleConfig } from './api/client.ts';
@@ -9,7 +9,11 @@ import { StreamClient } from './api/stream.ts';
 import type { Drone, Geofence, Me, Zone } from './api/types.ts';
 import { applyDocumentLang, onLangChange, t } from './i18n/index.ts';
 import { createMap, type MapAdapter } from './map/adapter.ts';
+import { FleetLayer } from './map/fleet-layer.ts';
+import { circleRing } from './map/geo.ts';
+import { DroneLabels } from './map/labels.ts';
 import { DRONE_LAYER } from './map/layers.ts';
+import { ToolSlot, type MapTool } from './map/tools.ts';
 import { h } from './panels/dom.ts';
 import { DronePanel } from './panels/drone.ts';
 import { EventsPanel } from './panels/events.ts';
@@ -17,6 +21,10 @@ import { FleetPanel } from './panels/fleet.ts';
 import { batteryText } from './panels/format.ts';
 import { legend } from './panels/legend.ts';
 import { showLogin, type LoginProblem } from './panels/login.ts';
+import { OverwatchPanel } from './panels/overwatch.ts';
+import { PlanningPanel } from './panels/planning.ts';
+import { PlansList } from './panels/plans-list.ts';
+import { Tabs } from './panels/tabs.ts';
 import { TopBar } from './panels/topbar.ts';
 import { ConsoleStore, droneState, type AdvisoryMark } from './state/store.ts';
 import './styles.css';
@@ -29,7 +37,9 @@ export interface ConsoleDebug {
   store: ConsoleStore;
   map: MapAdapter | null;
   stream: StreamClient | null;
-  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number };
+  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number };
+  labels: DroneLabels;
+  tabs: Tabs | null;
   ready: boolean;
 }
 declare global { interface Window { __eagle?: ConsoleDebug } }
@@ -67,11 +77,12 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const api = new ApiClient(token);
   const store = new ConsoleStore();
   store.me = me;
-  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0 }, ready: false };
+  const labels = new DroneLabels();
+  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0 }, labels, tabs: null, ready: false };
   window.__eagle = debug;
 
   let map: MapAdapter | null = null;
-  let pick: ((p: { lat: number; lon: number } | null) => void) | null = null;
+  const tools = new ToolSlot(() => map);
   let target: { lat: number; lon: number } | null = null;
   const stream = new StreamClient(token, {
     onMessage: (m) => store.apply(m),
@@ -89,31 +100,56 @@ async function startConsole(token: string, me: Me): Promise<void> {
     location.reload();
   };
   const top = new TopBar(store, me, logout);
+  const select = (id: string) => {
+    store.select(id);
+    tabs.show('drone');
+  };
   const selectAndFly = (d: Drone) => {
-    store.select(d.id);
+    select(d.id);
     if (d.position && map) map.flyTo(d.position.lon, d.position.lat);
   };
   const fleet = new FleetPanel(store, selectAndFly);
   const events = new EventsPanel(store);
+  // go-to: the next click on the map is the target
+  let pickTool: MapTool | null = null;
+  const pickPoint = () => new Promise<{ lat: number; lon: number } | null>((resolve) => {
+    const tool: MapTool = {
+      cursor: 'crosshair',
+      click: (lon, lat) => { pickTool = null; tools.end(tool); resolve({ lat, lon }); },
+      cancel: () => { pickTool = null; tools.end(tool); resolve(null); },
+    };
+    pickTool = tool;
+    tools.start(tool);
+  });
   const drone = new DronePanel({
-    api,
+    api, store,
+    map: () => map,
     role: () => me.role,
     drone: () => store.selected(),
-    pickPoint: () => new Promise((resolve) => { pick?.(null); pick = resolve; map?.setCursor('crosshair'); }),
-    cancelPick: () => { pick?.(null); pick = null; map?.setCursor(''); drone.render(); },
-    picking: () => pick !== null,
+    pickPoint,
+    cancelPick: () => { pickTool?.cancel(); drone.render(); },
+    picking: () => pickTool !== null && tools.active === pickTool,
     showTarget: (p) => { target = p; store.mark('drones'); },
   });
+  const plans = new PlansList(api, () => map);
+  const planning = new PlanningPanel({ api, store, role: () => me.role, map: () => map, tools, plans });
+  const overwatch = new OverwatchPanel({ api, store, role: () => me.role, map: () => map, tools });
+  const tabs = new Tabs([
+    { id: 'drone', label: 'tab.drone', panel: drone },
+    { id: 'planning', label: 'tab.planning', panel: planning },
+    { id: 'overwatch', label: 'tab.overwatch', panel: overwatch },
+  ]);
+  debug.tabs = tabs;
 
   const mapEl = h('div', { id: 'map', 'data-test': 'map' });
   const tooltip = h('div', { class: 'tooltip', hidden: true });
   const legendSlot = h('div', { class: 'legend-slot' });
   root.replaceChildren(top.el, h('main', { class: 'layout' },
     h('aside', { class: 'side' }, fleet.el, events.el),
-    h('section', { class: 'map-wrap' }, mapEl, legendSlot, tooltip),
-    h('aside', { class: 'detail' }, drone.el)));
+    h('section', { class: 'map-wrap' }, mapEl, labels.el, legendSlot, tooltip),
+    h('aside', { class: 'detail' }, tabs.el)));
 
-  const renderAll = () => { top.render(); fleet.renderAll(); events.render(); drone.render(); if (map) legendSlot.replaceChildren(legend(map.library)); };
+  const renderAll = () => { top.render(); fleet.renderAll(); events.render(); tabs.render(); if (map) legendSlot.replaceChildren(legend(map.library)); store.mark('view'); };
   onLangChange(renderAll);
   renderAll();
   stream.start();
@@ -122,27 +158,24 @@ async function startConsole(token: string, me: Me): Promise<void> {
   map = await createMap(mapEl, config);
   debug.map = map;
   legendSlot.replaceChildren(legend(map.library));
+  const fleetLayer = new FleetLayer(map, labels);
   map.onClick((lon, lat, point) => {
-    if (pick) {
-      const resolve = pick;
-      pick = null;
-      map!.setCursor('');
-      resolve({ lat, lon });
-      return;
-    }
+    if (tools.active) return tools.active.click(lon, lat, point);
     const hit = map!.featuresAt(point, [DRONE_LAYER], 8)[0];
-    if (typeof hit?.id === 'string') store.select(hit.id);
+    if (typeof hit?.id === 'string') select(hit.id);
   });
+  map.onDblClick((lon, lat, point) => tools.active?.dblclick?.(lon, lat, point));
+  map.onView(() => store.mark('view'));
   map.onMove((point) => {
-    const hit = point ? map!.featuresAt(point, [DRONE_LAYER], 4)[0] : undefined;
+    const hit = point && !tools.active ? map!.featuresAt(point, [DRONE_LAYER], 4)[0] : undefined;
     const d = typeof hit?.id === 'string' ? store.drones.get(hit.id) : undefined;
-    if (!point || !d) { tooltip.hidden = true; if (!pick) map!.setCursor(''); return; }
-    if (!pick) map!.setCursor('pointer');
+    if (!point || !d) { tooltip.hidden = true; if (!tools.active) map!.setCursor(''); return; }
+    map!.setCursor('pointer');
     tooltip.hidden = false;
     tooltip.textContent = t('map.hover', { id: d.callsign, bat: batteryText(d) });
     tooltip.style.transform = `translate(${point.x + 14}px, ${point.y + 14}px)`;
   });
-  void loadAirspace(api, map);
+  void loadAirspace(api, map, store);
   const loadAdvisories = async () => {
     try {
       const { advisories } = await api.get<{ advisories: AdvisoryMark[] }>('/api/advisories?limit=500');
@@ -157,18 +190,21 @@ async function startConsole(token: string, me: Me): Promise<void> {
   let listPending = false;
   const frame = (now: number) => {
     const dirty = store.takeDirty();
-    if (dirty.has('drones') || dirty.has('selection')) {
-      const t0 = performance.now();
-      pushMapData(map!, store, target);
+    const t0 = performance.now();
+    // new data: push it (labels placed too); else the view moved: labels follow it, and the trails
+    // are pushed again when their thinning changed
+    if (dirty.has('drones') || dirty.has('selection') || (dirty.has('view') && fleetLayer.viewChanged(store))) {
+      fleetLayer.push(store, target);
       const ms = performance.now() - t0;
       const s = debug.stats;
-      s.mapUpdates++; s.lastMapUpdateMs = ms; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
+      s.mapUpdates++; s.lastMapUpdateMs = ms; s.trailPoints = fleetLayer.trailPoints; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
     }
     const p0 = performance.now();
     if (dirty.has('advisories')) map!.setData('advisories', advisoryFeatures(store));
     if (store.advisoriesStale && !advisoriesLoading) { advisoriesLoading = true; store.advisoriesStale = false; void loadAdvisories().finally(() => { advisoriesLoading = false; }); }
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();
+    if (dirty.has('broadcasts')) drone.renderBroadcast();
     if (dirty.has('selection')) { drone.render(); fleet.render(); lastList = now; listPending = false; }
     else if (dirty.has('drones')) { drone.renderTelemetry(); listPending = true; }
     if (listPending && now - lastList >= LIST_INTERVAL_MS) { fleet.render(); lastList = now; listPending = false; }
@@ -180,45 +216,19 @@ async function startConsole(token: string, me: Me): Promise<void> {
   debug.ready = true;
 }
 
-/** One setData per source per frame, built from the store. */
-function pushMapData(map: MapAdapter, store: ConsoleStore, target: { lat: number; lon: number } | null): void {
-  const drones: FeatureCollection = { type: 'FeatureCollection', features: [] };
-  const trails: FeatureCollection = { type: 'FeatureCollection', features: [] };
-  for (const d of store.drones.values()) {
-    if (!d.position) continue;
-    const state = droneState(d);
-    drones.features.push({ type: 'Feature', properties: { id: d.id, state, heading: d.headingDeg ?? 0, sort: d.id === store.selectedId ? 1 : 0 }, geometry: { type: 'Point', coordinates: [d.position.lon, d.position.lat] } });
-    const trail = store.trails.get(d.id);
-    if (trail && trail.length > 1) trails.features.push({ type: 'Feature', properties: { id: d.id, state }, geometry: { type: 'LineString', coordinates: trail } });
-  }
-  map.setData('drones', drones);
-  map.setData('trails', trails);
-  const sel = store.selected();
-  map.setData('selected', { type: 'FeatureCollection', features: sel?.position ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [sel.position.lon, sel.position.lat] } }] : [] });
-  map.setData('target', { type: 'FeatureCollection', features: target ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [target.lon, target.lat] } }] : [] });
-}
-
 function advisoryFeatures(store: ConsoleStore): FeatureCollection {
   return { type: 'FeatureCollection', features: [...store.advisories.values()].map((a) => ({
     type: 'Feature', properties: { id: a.id, state: a.state }, geometry: { type: 'Point', coordinates: [a.lon, a.lat] } })) };
 }
 
-const circle = (c: { lat: number; lon: number }, radiusM: number): Array<[number, number]> => {
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i <= 64; i++) {
-    const a = (i / 64) * 2 * Math.PI;
-    out.push([c.lon + (radiusM * Math.sin(a)) / (111_320 * Math.cos((c.lat * Math.PI) / 180)), c.lat + (radiusM * Math.cos(a)) / 111_320]);
-  }
-  return out;
-};
-
 /** Geofences and parking zones (drawn once; a later issue refreshes them on change events). */
-async function loadAirspace(api: ApiClient, map: MapAdapter): Promise<void> {
+async function loadAirspace(api: ApiClient, map: MapAdapter, store: ConsoleStore): Promise<void> {
   try {
     const [{ geofences }, { zones }] = await Promise.all([api.get<{ geofences: Geofence[] }>('/api/geofences'), api.get<{ zones: Zone[] }>('/api/zones')]);
+    for (const g of geofences) store.zoneNames.set(g.id, g.name);
     map.setData('geofences', { type: 'FeatureCollection', features: geofences.map((g) => ({
       type: 'Feature', properties: { id: g.id, kind: g.kind },
-      geometry: g.geometry ?? { type: 'Polygon', coordinates: [circle(g.circle!.center, g.circle!.radiusM)] },
+      geometry: g.geometry ?? { type: 'Polygon', coordinates: [circleRing(g.circle!.center, g.circle!.radiusM)] },
     })) });
     map.setData('zones', { type: 'FeatureCollection', features: zones.map((z) => ({ type: 'Feature', properties: { id: z.id, kind: z.kind }, geometry: z.geometry })) });
   } catch {

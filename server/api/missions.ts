@@ -29,9 +29,14 @@ export function missionRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       config: { role: 'viewer' },
       schema: {
         summary: 'Download the mission from the vehicle', tags: ['missions'], params: DroneParams, ...TypeQuery,
-        response: withErrors({ 200: Type.Object({ items: Type.Array(MissionItem) }) }, 404, 409, 504),
+        response: withErrors({
+          200: Type.Object({
+            items: Type.Array(MissionItem),
+            firstSeq: Type.Integer({ description: 'the vehicle\'s sequence number of items[0] (1 on ArduPilot, which keeps home as item 0): the drone\'s mission.current counts from it' }),
+          }),
+        }, 404, 409, 504),
       },
-    }, async (req) => ({ items: await deps.missions.download(findDrone(deps.fleet, req.params.id), req.query.type ?? 'mission') }));
+    }, async (req) => deps.missions.downloadNumbered(findDrone(deps.fleet, req.params.id), req.query.type ?? 'mission'));
 
     app.delete('/api/drones/:id/mission', {
       config: { role: 'operator', rateLimit: commandRateLimit(deps) },

@@ -27,8 +27,17 @@ export class MissionService {
   }
 
   async download(session: DroneSession, type: MissionType): Promise<MissionItem[]> {
+    return (await this.downloadNumbered(session, type)).items;
+  }
+
+  /**
+   * The items, and the vehicle's sequence number of the first one (ArduPilot keeps home as item 0,
+   * so its first item is 1): MISSION_CURRENT, and so the drone's `mission.current`, counts from it.
+   */
+  async downloadNumbered(session: DroneSession, type: MissionType): Promise<{ items: MissionItem[]; firstSeq: number }> {
     const wire = unwrap(await session.runTransfer(new MissionDownload(this.common(session, type))), 'download');
-    return fromWireItems(session.adapter.fromVehicleMission(type, wire));
+    const items = fromWireItems(session.adapter.fromVehicleMission(type, wire));
+    return { items, firstSeq: wire.length - items.length };
   }
 
   async clear(session: DroneSession, type: MissionType): Promise<void> {

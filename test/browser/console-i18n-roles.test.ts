@@ -1,15 +1,16 @@
 /**
  * The console's words and roles in a real browser: a refused take-off shows the server's message
- * and the drone's reason; a lost link is an urgent event; the language switch changes every visible
- * string (no Chinese left in English, no English left in Chinese, besides data such as call signs
- * and the autopilot's own messages); a viewer logs in with the token field and sees no command controls.
+ * and the drone's reason; a lost link is an urgent event; a broadcast from the drone panel (a
+ * template, then free text) is said by the simulated loudspeaker; the language switch changes every
+ * visible string on every tab (no Chinese left in English, no English left in Chinese, besides data
+ * such as call signs and the autopilot's own messages); a viewer logs in with the token field and
+ * sees no command controls (no commands, no loudspeaker, no planning, no overwatch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { offHost, openBrowser, requireChromium, type Browser } from './browser.ts';
+import { expectOneLanguage, offHost, openBrowser, requireChromium, switchLanguage, type Browser } from './browser.ts';
 
 let server: TestServer;
 let sim: SimFleet;
@@ -38,39 +39,6 @@ afterAll(async () => {
   await sim?.close();
   await server?.close();
 });
-
-/**
- * Every visible string of the page: text nodes of displayed elements, and title/placeholder
- * attributes — without data shown as is (`.raw`: call signs, operator names, the autopilot's and
- * the server's own messages) and text marked as another language (`[lang]`: the language switch).
- */
-async function visibleStrings(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    const skip = (el: Element | null): boolean => {
-      for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
-        if (e.classList.contains('raw') || e.hasAttribute('lang') || e.tagName === 'SCRIPT' || e.tagName === 'STYLE') return true;
-        if (e instanceof HTMLElement && (e.hidden || getComputedStyle(e).display === 'none' || getComputedStyle(e).visibility === 'hidden')) return true;
-      }
-      return false;
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim();
-      if (text && !skip(n.parentElement)) out.push(text);
-    }
-    for (const el of document.querySelectorAll('[title], [placeholder]')) {
-      if (skip(el)) continue;
-      for (const a of ['title', 'placeholder']) { const v = el.getAttribute(a)?.trim(); if (v) out.push(v); }
-    }
-    out.push(document.title);
-    return out;
-  });
-}
-
-const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
-const LATIN_WORD = /[A-Za-z]+/g;
-const LATIN_ALLOWED = new Set(['RTK']); // as written in Chinese too
 
 describe('console: languages and roles in Chromium', () => {
   it('shows a refused take-off with the server\'s message and the drone\'s reason, and a lost link as an urgent event', async () => {
@@ -125,30 +93,60 @@ describe('console: languages and roles in Chromium', () => {
     expect(offHost(browser.requests)).toEqual([]);
   }, 40_000);
 
-  it('switches every visible string between Chinese and English', async () => {
+  it('broadcasts from the drone panel after a confirmation: a template in English, then free text in Chinese, said by the simulated loudspeaker', async () => {
     const { page } = browser;
-    const zhStrings = async () => {
-      const strings = await visibleStrings(page);
-      const latin = strings.flatMap((s) => s.match(LATIN_WORD) ?? []).filter((w) => !LATIN_ALLOWED.has(w));
-      expect(latin, `English words on the Chinese screen: ${JSON.stringify(strings.filter((s) => LATIN_WORD.test(s)))}`).toEqual([]);
-      expect(strings.join(' ')).toContain('机队');
-    };
-    await zhStrings();
+    const speaker = sim.speaker(0)!;
+    await page.locator('[data-test=broadcast-template]').selectOption('parking-advisory');
+    await page.locator('[data-param=plate]').fill('鄂A·12345');
+    await page.locator('[data-test=broadcast-lang]').selectOption('en');
+    await page.locator('[data-test=broadcast-volume]').fill('60');
+    expect(await page.locator('[data-test=broadcast-preview] q').textContent()).toContain('Would 鄂A·12345 please move on now');
+    await page.locator('[data-command=broadcast]').click();
+    expect(await page.locator('[data-test=confirm-message]').textContent()).toContain(ids[0]);
+    expect(speaker.records()).toEqual([]); // nothing is said before the confirmation
+    await page.locator('[data-test=confirm-ok]').click();
+    await page.locator('[data-test=broadcast-result][data-state=done]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-test=broadcast-result]').textContent()).toBe('喊话：完成');
+    const [said] = speaker.records();
+    expect(said).toMatchObject({ lang: 'en', volume: 60, repeat: 1, outcome: 'done' });
+    expect(said!.text).toBe('Hello, this is a temporary stopping area, with a maximum stay of 3 minutes. Would 鄂A·12345 please move on now. Thank you.');
+
+    await page.locator('[data-test=broadcast-template]').selectOption('*text');
+    await page.locator('[data-test=broadcast-lang]').selectOption('zh-CN');
+    await page.locator('[data-test=broadcast-text]').fill('请不要在此停留');
+    await page.locator('[data-command=broadcast]').click();
+    await page.locator('[data-test=confirm-ok]').click();
+    await waitFor(() => speaker.records()[1]?.outcome === 'done', { what: 'the free text said', timeoutMs: 20_000, intervalMs: 100 });
+    expect(speaker.records()[1]).toMatchObject({ text: '请不要在此停留', lang: 'zh-CN', volume: 60 });
+    await page.locator('[data-test=broadcast-result][data-state=done]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-test=events] li[data-kind=broadcast]').count()).toBeGreaterThan(0);
+    await browser.screenshot('console-broadcast-zh');
+  }, 60_000);
+
+  it('switches every visible string between Chinese and English, on every tab', async () => {
+    const { page } = browser;
+    expect((await expectOneLanguage(page, 'zh-CN')).join(' ')).toContain('机队');
     await browser.screenshot('console-zh');
 
-    await page.locator('[data-test=lang-switch]').click();
-    await page.waitForFunction(() => document.documentElement.lang === 'en');
-    const en = await visibleStrings(page);
-    expect(en.filter((s) => CJK.test(s)), 'Chinese left on the English screen').toEqual([]);
-    const all = en.join(' ');
+    await switchLanguage(page, 'en');
+    const all = (await expectOneLanguage(page, 'en')).join(' ');
     expect(all).toContain('Fleet');
     expect(all).toContain('Take-off failed: the drone refused the command');
     expect(all).toContain('Link lost');
+    expect(all).toContain('Broadcast: done');
     await browser.screenshot('console-en');
 
-    await page.locator('[data-test=lang-switch]').click();
-    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
-    await zhStrings();
+    for (const tab of ['planning', 'overwatch']) {
+      await page.locator(`[data-tab=${tab}]`).click();
+      await page.locator(`[data-test=${tab}]`).waitFor();
+      await expectOneLanguage(page, 'en');
+      await switchLanguage(page, 'zh-CN');
+      await expectOneLanguage(page, 'zh-CN');
+      await switchLanguage(page, 'en');
+    }
+    await page.locator('[data-tab=drone]').click();
+    await switchLanguage(page, 'zh-CN');
+    await expectOneLanguage(page, 'zh-CN');
   }, 30_000);
 
   it('logs a viewer in with the token field and shows no command controls', async () => {
@@ -167,10 +165,20 @@ describe('console: languages and roles in Chromium', () => {
       await page.waitForFunction(() => window.__eagle?.ready === true && window.__eagle.store.drones.size === 2, null, { timeout: 20_000 });
       expect(await page.locator('[data-test=user]').getAttribute('data-role')).toBe('viewer');
       await page.locator(`[data-test=fleet] tr[data-drone="${ids[0]}"]`).click();
-      await page.locator('[data-test=viewer-note]').waitFor();
+      await page.locator('[data-test=drone-panel] [data-test=viewer-note]').waitFor();
+      await page.locator('[data-test=mission]').waitFor(); // the mission is shown, the loudspeaker is not
       expect(await page.locator('[data-command]').count()).toBe(0);
-      expect(await page.locator('[data-test=drone-panel] button, [data-test=drone-panel] input').count()).toBe(0);
+      expect(await page.locator('[data-test=broadcast]').count()).toBe(0);
+      expect(await page.locator('[data-test=drone-panel] button, [data-test=drone-panel] input, [data-test=drone-panel] select').count()).toBe(0);
       await page.screenshot({ path: `${browser.artifacts}/console-viewer.png` });
+      // planning: the stored plans only; overwatch: nothing to send
+      await page.locator('[data-tab=planning]').click();
+      await page.locator('[data-test=planning] [data-test=viewer-note]').waitFor();
+      await page.locator('[data-test=plans-list] h3').waitFor();
+      await page.locator('[data-tab=overwatch]').click();
+      await page.locator('[data-test=overwatch] [data-test=viewer-note]').waitFor();
+      expect(await page.locator('[data-test=overwatch] button, [data-test=overwatch] input').count()).toBe(0);
+      expect(await page.locator('[data-command]').count()).toBe(0);
     } finally {
       await page.close();
     }

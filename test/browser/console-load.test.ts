@@ -1,8 +1,9 @@
 /**
  * The console's own cost per stream update with 1,000 drones, in Chromium: applying a telemetry
  * frame to the store, and building + handing the map data over (one setData per source per
- * animation frame). Synthetic drones are fed to the page's store directly, so only the console's
- * work is measured (not the server, not the simulator). Figures go to test-artifacts/console-load.json.
+ * animation frame) with the labels. Synthetic drones are fed to the page's store directly, so only
+ * the console's work is measured (not the server, not the simulator; see load.ts). Figures go to
+ * test-artifacts/console-load.json. Labels only when zoomed in, trails thinned out when zoomed out.
  * And the map adapter's choice: mapbox-gl with a Mapbox token, maplibre-gl without.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
 import { ARTIFACTS, openBrowser, requireChromium, type Browser } from './browser.ts';
+import { measureConsoleLoad, quantile } from './load.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -30,49 +32,59 @@ describe('console: cost per update', () => {
     const { page } = browser;
     await page.goto(`${server.url}/?token=${TEST_ADMIN_TOKEN}`);
     await page.waitForFunction(() => window.__eagle?.ready === true, null, { timeout: 20_000 });
-    const result = await page.evaluate(async () => {
-      const N = 1000;
-      const FRAMES = 40;
-      const e = window.__eagle!;
-      const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
-      const drone = (i: number) => ({
-        id: `S${i}`, sysid: (i % 250) + 1, compid: 1, callsign: `S${String(i).padStart(4, '0')}`, autopilot: 'ardupilot', vehicleType: 'quadrotor',
-        connected: true, armed: true, mode: 'GUIDED', landed: false, systemStatus: 'ACTIVE',
-        position: { lat: 30.4987 + ((i % 40) - 20) * 0.0002, lon: 114.4123 + (Math.floor(i / 40) - 12) * 0.0002, altMslM: 60, altRelM: 37 },
-        home: null, headingDeg: 0, groundSpeedMps: 5, climbMps: 0, attitude: null,
-        battery: { remainingPct: 80, voltageV: 24, currentA: 10 }, gps: { fixType: 3, satellites: 14 }, mission: { current: 0, count: 0 },
-        link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: new Date().toISOString(),
-      });
-      e.store.apply({ type: 'snapshot', drones: Array.from({ length: N }, (_, i) => drone(i)) as never });
-      for (let k = 0; k < 5; k++) await nextFrame();
-      const before = { ...e.stats };
-      let applyMs = 0;
-      for (let f = 1; f <= FRAMES; f++) {
-        const deltas = Array.from({ length: N }, (_, i) => ({
-          id: `S${i}`, headingDeg: (f * 9) % 360,
-          position: { lat: 30.4987 + ((i % 40) - 20) * 0.0002 + f * 0.00001, lon: 114.4123 + (Math.floor(i / 40) - 12) * 0.0002, altMslM: 60, altRelM: 37 },
-        }));
-        const t0 = performance.now();
-        e.store.apply({ type: 'telemetry', t: Date.now(), drones: deltas as never });
-        applyMs += performance.now() - t0;
-        await nextFrame();
-      }
-      await nextFrame();
-      const updates = e.stats.mapUpdates - before.mapUpdates;
-      const frames = e.stats.frames - before.frames;
-      const features = e.map!.featuresAt({ x: 0, y: 0 }, ['drones'], 5000).length;
-      return { drones: N, frames: FRAMES, updates, applyMsPerFrame: applyMs / FRAMES, mapMsPerUpdate: (e.stats.totalMapUpdateMs - before.totalMapUpdateMs) / updates, maxMapMs: e.stats.maxMapUpdateMs, panelMsPerFrame: (e.stats.totalPanelMs - before.totalPanelMs) / frames, maxPanelMs: e.stats.maxPanelMs, featuresInView: features };
-    });
-    writeFileSync(join(ARTIFACTS, 'console-load.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log('console cost per update, 1,000 drones:', result);
+    const r = await measureConsoleLoad(page, { drones: 1000, frames: 40, zoom: 15 });
+    const summary = {
+      drones: r.drones, frames: r.frames, zoom: r.zoom, updates: r.updates,
+      updateMsP50: quantile(r.updateMs, 0.5), updateMsP95: quantile(r.updateMs, 0.95),
+      applyMsP50: quantile(r.applyMs, 0.5), mapMsP50: quantile(r.mapMs, 0.5),
+      panelMsPerFrame: r.panelMsPerFrame, maxPanelMs: r.maxPanelMs, featuresInView: r.featuresInView, trailPoints: r.trailPoints,
+    };
+    writeFileSync(join(ARTIFACTS, 'console-load.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    console.log('console cost per update, 1,000 drones:', summary);
     // at most one map update per animation frame, however many messages arrived
-    expect(result.updates).toBeLessThanOrEqual(result.frames + 1);
-    expect(result.updates).toBeGreaterThan(result.frames / 2);
+    expect(r.updates).toBeLessThanOrEqual(r.frames + 1);
+    expect(r.updates).toBeGreaterThan(r.frames / 2);
     // the issue's budget is 4 ms per update for 1,000 drones on an ordinary machine; this shared,
-    // software-rendered test machine gets a looser bound so the test is not flaky
-    expect(result.applyMsPerFrame + result.mapMsPerUpdate).toBeLessThan(16);
-    expect(result.panelMsPerFrame).toBeLessThan(16); // the fleet list (4 times a second) and the drone panel
-    expect(result.featuresInView).toBeGreaterThan(100); // they are drawn
+    // software-rendered test machine gets a looser bound so the test is not flaky (the figure is
+    // measured by bench/console.bench.ts and recorded in docs/benchmarks.md)
+    expect(summary.updateMsP50).toBeLessThan(16);
+    expect(r.panelMsPerFrame).toBeLessThan(16); // the fleet list (4 times a second) and the drone panel
+    expect(r.featuresInView).toBeGreaterThan(100); // they are drawn
+  }, 50_000);
+
+  it('labels drones with call sign and battery only when zoomed in (in view, capped), and thins the trails out when zoomed out', async () => {
+    const { page } = browser;
+    // zoomed in: labels for the drones in view, at most MAX_LABELS, one per patch of screen; whole trails
+    const near = await measureConsoleLoad(page, { drones: 1000, frames: 12, zoom: 17 });
+    expect(near.labels).toBeGreaterThan(10);
+    expect(near.labels).toBeLessThanOrEqual(60);
+    const shown = await page.evaluate(() => {
+      const map = window.__eagle!.map!;
+      const box = document.getElementById('map')!.getBoundingClientRect();
+      return [...document.querySelectorAll<HTMLElement>('[data-test=drone-labels] .drone-label:not([hidden])')].map((el) => {
+        const d = window.__eagle!.store.drones.get(el.dataset.drone!)!;
+        const p = map.project(d.position!.lon, d.position!.lat);
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent, inView: p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height, dx: r.left - box.left - p.x, dy: r.top - box.top - p.y, callsign: d.callsign, pct: Math.round(d.battery.remainingPct!) };
+      });
+    });
+    expect(shown.length).toBe(near.labels);
+    for (const l of shown) {
+      expect(l.text).toBe(`${l.callsign} ${l.pct}%`);
+      expect(l.inView).toBe(true);
+      expect(Math.abs(l.dx - 13) + Math.abs(l.dy + 9)).toBeLessThan(3); // beside its drone
+    }
+    await browser.screenshot('console-labels');
+    // zoomed out a little: no labels, a quarter of the trail points; further out: no trails
+    const mid = await measureConsoleLoad(page, { drones: 1000, frames: 12, zoom: 14 });
+    expect(mid.labels).toBe(0);
+    expect(mid.trailPoints).toBeLessThan(near.trailPoints / 3);
+    expect(mid.trailPoints).toBeGreaterThan(0);
+    const far = await measureConsoleLoad(page, { drones: 1000, frames: 12, zoom: 12 });
+    expect(far.trailPoints).toBe(0);
+    expect(await page.locator('[data-test=drone-labels] .drone-label:not([hidden])').count()).toBe(0);
+    console.log('per update p50, ms: zoom 17 (labels)', quantile(near.updateMs, 0.5), 'zoom 14', quantile(mid.updateMs, 0.5), 'zoom 12', quantile(far.updateMs, 0.5));
+    expect(quantile(near.updateMs, 0.5)).toBeLessThan(16);
   }, 50_000);
 
   it('picks mapbox-gl when a Mapbox token is configured (requests to Mapbox are stopped in the test), maplibre-gl otherwise', async () => {

@@ -36,6 +36,10 @@ export class ApiClient {
   post<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
   }
+
+  del<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
 }
 
 /** The public console configuration (no token needed). */

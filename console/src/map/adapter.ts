@@ -7,9 +7,12 @@
 import type { FeatureCollection } from 'geojson';
 import { DEMO_CENTER, demoScene } from './demo-scene.ts';
 import { offlineStyle, demoLayers } from './style.ts';
-import { addOverlay, OVERLAY_SOURCES, type OverlaySource } from './layers.ts';
+import { addOverlay, numberIcon, OVERLAY_SOURCES, type OverlaySource } from './layers.ts';
 
 export interface ScreenPoint { x: number; y: number }
+
+/** Sources whose features may name a numbered marker (`icon: 'num-…'`). */
+const NUMBERED_SOURCES = new Set<OverlaySource>(['plan', 'overwatch', 'mission', 'draft']);
 export type FeatureProps = Record<string, unknown>;
 
 export interface MapAdapter {
@@ -20,9 +23,17 @@ export interface MapAdapter {
   /** Properties of the rendered features of `layers` at a screen point (± `radiusPx`). */
   featuresAt(point: ScreenPoint, layers: string[], radiusPx?: number): FeatureProps[];
   onClick(fn: (lon: number, lat: number, point: ScreenPoint) => void): void;
+  onDblClick(fn: (lon: number, lat: number, point: ScreenPoint) => void): void;
   onMove(fn: (point: ScreenPoint | null) => void): void;
+  /** The view moved or zoomed (called on every frame of the movement). */
+  onView(fn: () => void): void;
   setCursor(cursor: string): void;
+  /** Double-click zooms the map (on) or belongs to a drawing tool (off). */
+  setDoubleClickZoom(on: boolean): void;
   zoom(): number;
+  /** What is in view: west, south, east, north (degrees). */
+  bounds(): { west: number; south: number; east: number; north: number };
+  fitBounds(bounds: [[number, number], [number, number]], maxZoom?: number): void;
   /** Resolves after a frame drawn with every source loaded (or after `timeoutMs`). */
   idle(timeoutMs?: number): Promise<void>;
   resize(): void;
@@ -41,12 +52,18 @@ interface GlMap {
   getZoom(): number;
   queryRenderedFeatures(geometry: unknown, options?: { layers?: string[] }): Array<{ properties: FeatureProps | null }>;
   getCanvas(): HTMLCanvasElement;
+  getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
+  fitBounds(bounds: unknown, options?: Record<string, unknown>): void;
+  hasImage(id: string): boolean;
+  doubleClickZoom: { enable(): void; disable(): void };
   loaded(): boolean;
   resize(): void;
 }
 
 export async function createMap(container: HTMLElement, options: { mapboxToken: string | null }): Promise<MapAdapter> {
-  const view = { center: [DEMO_CENTER.lon, DEMO_CENTER.lat] as [number, number], zoom: 17 };
+  // fadeDuration 0: a symbol re-placed after each update would otherwise fade in again from nothing,
+  // and a drone moving a few pixels per update (10 updates a second) would never become visible
+  const view = { center: [DEMO_CENTER.lon, DEMO_CENTER.lat] as [number, number], zoom: 17, fadeDuration: 0 };
   let map: GlMap;
   let library: MapAdapter['library'];
   if (options.mapboxToken) {
@@ -72,6 +89,16 @@ export async function createMap(container: HTMLElement, options: { mapboxToken: 
   const adapter: MapAdapter = {
     library,
     setData(source, data) {
+      // numbered markers are drawn the first time a feature names one (before the data that uses it)
+      if (NUMBERED_SOURCES.has(source)) {
+        for (const f of data.features) {
+          const icon = f.properties?.icon;
+          if (typeof icon === 'string' && icon && !map.hasImage(icon)) {
+            const image = numberIcon(icon);
+            if (image) map.addImage(icon, image, { pixelRatio: 2 });
+          }
+        }
+      }
       map.getSource(source)?.setData(data);
     },
     flyTo(lon, lat, minZoom = 17) {
@@ -89,6 +116,12 @@ export async function createMap(container: HTMLElement, options: { mapboxToken: 
     onClick(fn) {
       map.on('click', (e: { lngLat: { lng: number; lat: number }; point: ScreenPoint }) => fn(e.lngLat.lng, e.lngLat.lat, { x: e.point.x, y: e.point.y }));
     },
+    onDblClick(fn) {
+      map.on('dblclick', (e: { lngLat: { lng: number; lat: number }; point: ScreenPoint }) => fn(e.lngLat.lng, e.lngLat.lat, { x: e.point.x, y: e.point.y }));
+    },
+    onView(fn) {
+      map.on('move', () => fn());
+    },
     onMove(fn) {
       map.on('mousemove', (e: { point: ScreenPoint }) => fn({ x: e.point.x, y: e.point.y }));
       map.getCanvas().addEventListener('mouseleave', () => fn(null));
@@ -96,7 +129,19 @@ export async function createMap(container: HTMLElement, options: { mapboxToken: 
     setCursor(cursor) {
       map.getCanvas().style.cursor = cursor;
     },
+    setDoubleClickZoom(on) {
+      if (on) map.doubleClickZoom.enable();
+      else map.doubleClickZoom.disable();
+    },
     zoom: () => map.getZoom(),
+    bounds() {
+      const b = map.getBounds();
+      return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
+    },
+    fitBounds(bounds, maxZoom = 18) {
+      const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+      map.fitBounds(bounds, { padding: 60, maxZoom, duration: reduced ? 0 : 600 });
+    },
     // not the 'idle' event: live data calls setData many times a second, so the map is rarely idle
     idle: (timeoutMs = 3000) => new Promise<void>((resolve) => {
       const until = performance.now() + timeoutMs;

@@ -25,3 +25,9 @@ export function append(el: HTMLElement, children: Child[]): void {
 export function raw(text: string): HTMLSpanElement {
   return h('span', { class: 'raw' }, text);
 }
+
+/** Replace an element's children (nulls and false skipped, as in h()). */
+export function fill(el: HTMLElement, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}

@@ -1,24 +1,31 @@
 /**
- * The selected drone: live telemetry, and (operators and admins only) take off, go to a point
- * clicked on the map, hold, land, return home — each after a confirmation. A refused command shows
- * the server's code, message and the drone's reason.
+ * The selected drone: live telemetry, its mission (mission.ts), and (operators and admins only) take
+ * off, go to a point clicked on the map, hold, land, return home — each after a confirmation — and
+ * the loudspeaker (broadcast.ts). A refused command shows the server's code, message and the drone's reason.
  */
-import { ApiError, type ApiClient } from '../api/client.ts';
+import type { ApiClient, ApiError } from '../api/client.ts';
 import type { Drone, DroneCommand, Role } from '../api/types.ts';
 import { t } from '../i18n/index.ts';
+import type { MapAdapter } from '../map/adapter.ts';
 import { STATE_COLORS } from '../map/colors.ts';
-import { droneState } from '../state/store.ts';
+import { droneState, type ConsoleStore } from '../state/store.ts';
+import { BroadcastForm } from './broadcast.ts';
 import { confirmDialog } from './confirm.ts';
 import { append, h, raw } from './dom.ts';
-import { batteryText, commandLabel, errorLabel, linkText, modeLabel, num, stateLabel } from './format.ts';
+import { errorParts } from './error.ts';
+import { settle } from './form.ts';
+import { batteryText, commandLabel, linkText, modeLabel, num, stateLabel } from './format.ts';
+import { MissionView } from './mission.ts';
 
 type Result =
   | { kind: 'sending'; cmd: string }
   | { kind: 'accepted'; cmd: string }
-  | { kind: 'error'; cmd: string; code: string; message: string; reason: string | null };
+  | { kind: 'error'; cmd: string; error: ApiError };
 
 export interface DronePanelHost {
   api: ApiClient;
+  store: ConsoleStore;
+  map: () => MapAdapter | null;
   role: () => Role;
   drone: () => Drone | null;
   /** Go-to: wait for a click on the map (null: cancelled). */
@@ -36,20 +43,34 @@ export class DronePanel {
   private altitude = 30;
   private result: Result | null = null;
   private shownId: string | null = null;
+  private readonly mission: MissionView;
+  private readonly broadcast: BroadcastForm;
 
-  constructor(private readonly host: DronePanelHost) {}
+  constructor(private readonly host: DronePanelHost) {
+    this.mission = new MissionView(host.api, host.map);
+    this.broadcast = new BroadcastForm(host.api, host.store, host.drone);
+  }
 
   /** Everything (selection, language or role changed). */
   render(): void {
     const d = this.host.drone();
-    if (d?.id !== this.shownId) { this.result = null; this.shownId = d?.id ?? null; }
+    if (d?.id !== this.shownId) { this.result = null; this.broadcast.reset(); this.shownId = d?.id ?? null; }
     if (!d) {
+      this.mission.update(null);
       this.el.replaceChildren(h('p', { class: 'muted' }, t('drone.none')));
       return;
     }
-    this.el.replaceChildren(h('h2', {}, t('drone.title', { id: '' }), raw(d.callsign)), this.telemetry, this.commands);
+    const viewer = this.host.role() === 'viewer';
+    this.el.replaceChildren(h('h2', {}, t('drone.title', { id: '' }), raw(d.callsign)), this.telemetry, this.commands, this.mission.el, viewer ? '' : this.broadcast.el);
     this.renderTelemetry();
     this.renderCommands();
+    this.mission.rerender(d);
+    if (!viewer) this.broadcast.render();
+  }
+
+  /** A broadcast changed state (stream event). */
+  renderBroadcast(): void {
+    this.broadcast.renderResult();
   }
 
   /** Only the live figures (telemetry arrived). */
@@ -73,6 +94,7 @@ export class DronePanel {
       [t('drone.link'), linkText(d)],
     ];
     this.telemetry.replaceChildren(h('dl', {}, ...rows.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])));
+    this.mission.update(d);
   }
 
   private renderCommands(): void {
@@ -108,13 +130,7 @@ export class DronePanel {
     this.resultEl.className = `result ${r.kind}`;
     if (r.kind === 'sending') this.resultEl.replaceChildren(t('cmd.sending'));
     else if (r.kind === 'accepted') this.resultEl.replaceChildren(t('cmd.accepted', { cmd: commandLabel(r.cmd) }));
-    else {
-      this.resultEl.replaceChildren();
-      append(this.resultEl, [
-        h('strong', {}, t('err.title', { cmd: commandLabel(r.cmd), what: errorLabel(r.code) })),
-        h('div', {}, t('err.serverSays'), raw(r.message)),
-        r.reason ? h('div', {}, t('err.reason'), raw(r.reason)) : null]);
-    }
+    else this.resultEl.replaceChildren(...errorParts(commandLabel(r.cmd), r.error));
   }
 
   private callsign(): string {
@@ -141,18 +157,14 @@ export class DronePanel {
     if (!drone || !(await confirmDialog(question))) return false;
     this.result = { kind: 'sending', cmd: cmd.type };
     this.renderCommands();
-    try {
-      await this.host.api.post(`/api/drones/${encodeURIComponent(drone.id)}/commands`, cmd);
+    const sent = await settle(this.host.api.post(`/api/drones/${encodeURIComponent(drone.id)}/commands`, cmd));
+    if (sent.kind === 'done') {
       this.result = { kind: 'accepted', cmd: cmd.type };
       if (cmd.type !== 'goto') this.host.showTarget(null); // the drone no longer heads for the marked point
-      return true;
-    } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err));
-      const reason = typeof e.details.reason === 'string' ? e.details.reason : null;
-      this.result = { kind: 'error', cmd: cmd.type, code: e.code, message: e.message, reason };
-      return false;
-    } finally {
-      if (this.shownId === drone.id) this.renderCommands();
+    } else if (sent.kind === 'error') {
+      this.result = { kind: 'error', cmd: cmd.type, error: sent.error };
     }
+    if (this.shownId === drone.id) this.renderCommands();
+    return sent.kind === 'done';
   }
 }

@@ -69,3 +69,35 @@ export function eventText(ev: FleetEvent): Array<string | HTMLElement> {
     }
   }
 }
+
+/** 850 m, 3.2 km. */
+export function distanceText(m: number): string {
+  return m >= 1000 ? t('unit.km', { v: (m / 1000).toFixed(1) }) : t('unit.m', { v: Math.round(m) });
+}
+
+/** 45 s, 12 min 30 s, 2 h 05 min. */
+export function durationText(s: number): string {
+  const total = Math.max(0, Math.round(s));
+  if (total < 60) return t('unit.s', { v: total });
+  if (total < 3600) return t('unit.minS', { m: Math.floor(total / 60), s: total % 60 });
+  return t('unit.hMin', { h: Math.floor(total / 3600), m: String(Math.floor((total % 3600) / 60)).padStart(2, '0') });
+}
+
+/** 14:05 (24-hour clock). */
+export function clockText(iso: string | number): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' });
+}
+
+/** A mission item's command in words (the MAV_CMD name when we have none). */
+export function missionCommandLabel(command: string): string | HTMLElement {
+  return tMaybe(`mcmd.${command}`) ?? raw(command);
+}
+
+/** A plan part: the whole route, sortie N, station N. */
+export function partLabel(part: string, stationNumber: (id: string) => number): string {
+  const [kind, arg = ''] = part.split(':');
+  if (kind === 'sortie') return t('part.sortie', { n: Number(arg) + 1 });
+  if (kind === 'station') return t('part.station', { n: stationNumber(arg) });
+  return t('part.route');
+}

@@ -16,6 +16,9 @@ export function legend(library: 'maplibre' | 'mapbox'): HTMLElement {
       swatch('#ffd54a', t('legend.stop')),
       swatch('rgba(214,40,40,0.4)', t('legend.nofly')),
       swatch('rgba(224,176,0,0.4)', t('legend.zone')),
-      swatch('#c2185b', t('legend.advisory'), true)),
+      swatch('#c2185b', t('legend.advisory'), true),
+      swatch('#6a1b9a', t('legend.route')),
+      swatch('#455a9c', t('legend.plans')),
+      swatch('rgba(0,121,107,0.5)', t('legend.station'), true)),
     h('small', {}, library === 'mapbox' ? t('map.mapbox') : t('map.offline', { approx: t('map.approx') })));
 }

@@ -1,0 +1,35 @@
+/**
+ * What a click on the map means right now: one tool at a time (the go-to pick, drawing a plan's
+ * shape, placing points). Starting a tool cancels the one before; with none, a click selects a drone.
+ */
+import type { MapAdapter, ScreenPoint } from './adapter.ts';
+
+export interface MapTool {
+  readonly cursor: string;
+  click(lon: number, lat: number, point: ScreenPoint): void;
+  dblclick?(lon: number, lat: number, point: ScreenPoint): void;
+  /** The tool was replaced or the operator cancelled it. */
+  cancel(): void;
+}
+
+export class ToolSlot {
+  active: MapTool | null = null;
+
+  constructor(private readonly map: () => MapAdapter | null) {}
+
+  start(tool: MapTool): void {
+    const before = this.active;
+    this.active = tool;
+    before?.cancel();
+    this.map()?.setCursor(tool.cursor);
+    this.map()?.setDoubleClickZoom(!tool.dblclick);
+  }
+
+  /** The tool is done (finished or cancelled): clicks select drones again. */
+  end(tool: MapTool): void {
+    if (this.active !== tool) return;
+    this.active = null;
+    this.map()?.setCursor('');
+    this.map()?.setDoubleClickZoom(true);
+  }
+}
