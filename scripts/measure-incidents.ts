@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const times: number[] = [];
   for (let t = 60; t < minutes * 60 - 300; t += (-Math.log(1 - rng.next()) * 3600) / Number(values['per-hour'])) times.push(t);
   const watchS = new Map<string, number>();
+  let shownMinute = -1;
   process.stderr.write(`measuring ${minutes} simulated minutes, ${times.length} incidents, ${values.drones} drones, speedup ${values.speedup}\n`);
   while (sec() < minutes * 60) {
     while (times.length && times[0]! <= sec()) {
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
       if (onScene && (clock.nowMs() - Date.parse(onScene)) / 1000 >= watchS.get(i.id)!) server.incidents.closeIncident(i.id, 'handed-to-ground-unit', 'command room (simulated)');
     }
     await new Promise((r) => setTimeout(r, 250));
-    process.stderr.write(`  ${Math.round(sec() / 60)} min\r`);
+    const minute = Math.floor(sec() / 60);
+    if (minute !== shownMinute) process.stderr.write(`  ${(shownMinute = minute)} min\r`);
   }
   const all = server.incidents.list({ limit: 10_000 });
   const rows = responseFigures(all.map(timingOf), { period: 'all', groundUnitS: { '*': GROUND_UNIT_S } });
