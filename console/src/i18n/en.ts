@@ -355,6 +355,7 @@ export const en: Record<MessageKey, string> = {
   'inc.sending': "Reporting…",
   'inc.close': "Close",
   'inc.outcome': "Outcome",
+  'inc.outcomeIs': 'Outcome: {o}',
   'inc.drone': "Drone",
   'inc.elapsed': "Report → on scene: {t}",
   'inc.notYet': "Not on scene yet",

@@ -353,6 +353,7 @@ export const zhCN = {
   'inc.sending': "正在报告…",
   'inc.close': "结案",
   'inc.outcome': "处置结果",
+  'inc.outcomeIs': '处置结果：{o}',
   'inc.drone': "无人机",
   'inc.elapsed': "报警→到场：{t}",
   'inc.notYet': "尚未到场",

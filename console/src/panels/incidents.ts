@@ -211,7 +211,7 @@ export class IncidentsPanel {
       h('div', { class: 'muted', 'data-test': 'incident-elapsed' }, elapsed === null ? t('inc.notYet') : t('inc.elapsed', { t: durationText(elapsed) })),
       i.note ? h('div', {}, raw(i.note)) : null,
       i.reason && i.state !== 'released' ? h('div', { class: 'error' }, t('inc.reason'), raw(i.reason)) : null,
-      i.outcome ? h('div', {}, t('inc.outcome'), '：', t(`outcome.${i.outcome}` as 'outcome.resolved')) : null,
+      i.outcome ? h('div', { 'data-test': 'incident-outcome-done' }, t('inc.outcomeIs', { o: t(`outcome.${i.outcome}` as 'outcome.resolved') })) : null,
       i.state !== 'released' && this.operator() ? this.closeView(i) : null);
   }
 
