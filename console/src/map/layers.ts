@@ -112,7 +112,7 @@ export function addOverlay(map: OverlayMap): void {
   map.addLayer({ id: 'preposition-point', type: 'circle', source: 'preposition', filter: role('point'), paint: { 'circle-radius': 7, 'circle-color': '#00838f', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
   // incidents: a line from each responding drone while it is on the way; the scene coloured by state,
   // urgent open ones (priority 1–2) bigger with a red halo
-  map.addLayer({ id: 'incident-lines', type: 'line', source: 'incident-lines', paint: { 'line-color': '#f08c00', 'line-width': 2.5, 'line-dasharray': [1, 1] } });
+  map.addLayer({ id: 'incident-lines', type: 'line', source: 'incident-lines', paint: { 'line-color': '#b71c1c', 'line-width': 2.5, 'line-dasharray': [1, 1] } });
   map.addLayer({ id: 'incidents', type: 'circle', source: 'incidents', paint: {
     'circle-radius': ['case', ['get', 'urgent'], 11, 8],
     'circle-color': ['match', ['get', 'state'], ...Object.entries(INCIDENT_COLORS).flat(), '#b71c1c'],
