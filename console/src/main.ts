@@ -225,6 +225,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   let roadsLoading = false;
   let lastLines = 0;
   let linesShown = false;
+  let going: Incident[] = [];
   store.mark('drones');
 
   let lastList = 0;
@@ -255,9 +256,10 @@ async function startConsole(token: string, me: Me): Promise<void> {
     if (dirty.has('advisories') && tabs.current === 'incidents') incidents.renderAdvisories();
     // the lines from responders to their incidents follow the drones, but only while one is on its
     // way and at most twice a second: the fleet's per-update cost is not touched otherwise
-    if ((dirty.has('incidents') || dirty.has('drones')) && now - lastLines >= 500) {
-      const going = enRoute(store.incidents.values());
-      if (going.length || linesShown) { map!.setData('incident-lines', incidentLineFeatures(going, store.drones)); linesShown = going.length > 0; }
+    if (dirty.has('incidents')) going = enRoute(store.incidents.values());
+    if ((going.length > 0 || linesShown) && (dirty.has('incidents') || dirty.has('drones')) && now - lastLines >= 500) {
+      map!.setData('incident-lines', incidentLineFeatures(going, store.drones));
+      linesShown = going.length > 0;
       lastLines = now;
     }
     if (dirty.has('traffic')) {
