@@ -134,6 +134,7 @@ export class ConsoleStore {
     }
     if (event.kind === 'traffic' && typeof event.roadId === 'string') {
       const known = this.roads.get(event.roadId);
+      if (known) event.roadName = known.road.name; // the log names the road
       if (known?.segment) {
         known.segment.level = event.level as TrafficSegment['level'];
         known.segment.speedMps = typeof event.speedMps === 'number' ? event.speedMps : null;
