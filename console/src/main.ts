@@ -1,5 +1,6 @@
 /**
- * Eagle Eye console: login → map + fleet list + tabs (drone panel, planning, overwatch) + event log,
+ * Eagle Eye console: login → map + fleet list + tabs (drone panel, incidents, traffic, response
+ * figures, planning, overwatch) + event log,
  * live over /api/stream. Stream messages only update the store; one animation-frame loop pushes at
  * most one setData per source and redraws the panels (the fleet list at most 4 times a second).
  */
