@@ -1,23 +1,28 @@
 /**
- * Eagle Eye console: login → map + fleet list + tabs (drone panel, planning, overwatch) + event log,
+ * Eagle Eye console: login → map + fleet list + tabs (drone panel, incidents, traffic, response
+ * figures, planning, overwatch) + event log,
  * live over /api/stream. Stream messages only update the store; one animation-frame loop pushes at
  * most one setData per source and redraws the panels (the fleet list at most 4 times a second).
  */
 import type { FeatureCollection } from 'geojson';
 import { ApiClient, ApiError, loadConsoleConfig } from './api/client.ts';
 import { StreamClient } from './api/stream.ts';
-import type { Drone, Geofence, Me, Zone } from './api/types.ts';
+import type { Advisory, Drone, Geofence, Incident, Me, Plan, Prepositioning, Road, TrafficSegment, Zone } from './api/types.ts';
 import { applyDocumentLang, onLangChange, t } from './i18n/index.ts';
 import { createMap, type MapAdapter } from './map/adapter.ts';
 import { FleetLayer } from './map/fleet-layer.ts';
-import { circleRing } from './map/geo.ts';
+import { enRoute, incidentFeatures, incidentLineFeatures, pointFeature, prepositionFeatures, trafficFeatures } from './map/case-features.ts';
+import { boundsOf, circleRing } from './map/geo.ts';
+import { planFeatures } from './map/plan-features.ts';
 import { DroneLabels } from './map/labels.ts';
 import { DRONE_LAYER } from './map/layers.ts';
 import { ToolSlot, type MapTool } from './map/tools.ts';
 import { h } from './panels/dom.ts';
 import { DronePanel } from './panels/drone.ts';
 import { EventsPanel } from './panels/events.ts';
+import { FiguresPanel } from './panels/figures.ts';
 import { FleetPanel } from './panels/fleet.ts';
+import { IncidentsPanel } from './panels/incidents.ts';
 import { batteryText } from './panels/format.ts';
 import { legend } from './panels/legend.ts';
 import { showLogin, type LoginProblem } from './panels/login.ts';
@@ -26,6 +31,7 @@ import { PlanningPanel } from './panels/planning.ts';
 import { PlansList } from './panels/plans-list.ts';
 import { Tabs } from './panels/tabs.ts';
 import { TopBar } from './panels/topbar.ts';
+import { TrafficPanel } from './panels/traffic.ts';
 import { ConsoleStore, droneState, type AdvisoryMark } from './state/store.ts';
 import './styles.css';
 
@@ -134,8 +140,24 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const plans = new PlansList(api, () => map);
   const planning = new PlanningPanel({ api, store, role: () => me.role, map: () => map, tools, plans });
   const overwatch = new OverwatchPanel({ api, store, role: () => me.role, map: () => map, tools });
+  const incidents = new IncidentsPanel({
+    api, store, role: () => me.role, pickPoint,
+    cancelPick: () => pickTool?.cancel(),
+    showPoint: (p) => map?.setData('report-point', pointFeature(p)),
+    flyTo: (lon, lat) => map?.flyTo(lon, lat, 16),
+    selected: () => store.mark('incidents'),
+  });
+  const figures = new FiguresPanel({ api, store, showPrepositioning: (p: Prepositioning | null) => map?.setData('preposition', prepositionFeatures(p, store.drones)) });
+  const traffic = new TrafficPanel({
+    api, store, role: () => me.role,
+    fitRoad: (coordinates) => { const box = boundsOf(coordinates); if (box) map?.fitBounds(box, 17); },
+    showPlan: (plan: Plan | null) => map?.setData('plan', planFeatures([], plan, null)),
+  });
   const tabs = new Tabs([
     { id: 'drone', label: 'tab.drone', panel: drone },
+    { id: 'incidents', label: 'tab.incidents', panel: incidents },
+    { id: 'traffic', label: 'tab.traffic', panel: traffic },
+    { id: 'figures', label: 'tab.figures', panel: figures },
     { id: 'planning', label: 'tab.planning', panel: planning },
     { id: 'overwatch', label: 'tab.overwatch', panel: overwatch },
   ]);
@@ -162,7 +184,10 @@ async function startConsole(token: string, me: Me): Promise<void> {
   map.onClick((lon, lat, point) => {
     if (tools.active) return tools.active.click(lon, lat, point);
     const hit = map!.featuresAt(point, [DRONE_LAYER], 8)[0];
-    if (typeof hit?.id === 'string') select(hit.id);
+    if (typeof hit?.id === 'string') return select(hit.id);
+    const scene = map!.featuresAt(point, ['incidents'], 6)[0];
+    const incident = typeof scene?.id === 'string' ? store.incidents.get(scene.id) : undefined;
+    if (incident) { tabs.show('incidents'); incidents.select(incident); }
   });
   map.onDblClick((lon, lat, point) => tools.active?.dblclick?.(lon, lat, point));
   map.onView(() => store.mark('view'));
@@ -178,12 +203,30 @@ async function startConsole(token: string, me: Me): Promise<void> {
   void loadAirspace(api, map, store);
   const loadAdvisories = async () => {
     try {
-      const { advisories } = await api.get<{ advisories: AdvisoryMark[] }>('/api/advisories?limit=500');
-      store.setAdvisories(advisories.map((a) => ({ id: a.id, state: a.state, lat: a.lat, lon: a.lon, droneId: a.droneId })));
+      const { advisories } = await api.get<{ advisories: Advisory[] }>('/api/advisories?limit=500');
+      store.setAdvisories(advisories.map((a): AdvisoryMark => ({ id: a.id, state: a.state, lat: a.lat, lon: a.lon, droneId: a.droneId, steps: a.steps, trackId: a.trackId })));
     } catch { /* shown again at the next change */ }
   };
   void loadAdvisories();
   let advisoriesLoading = false;
+  // incidents: the list with every step's time, loaded again (at most every 500 ms) after incident events
+  const loadIncidents = async () => {
+    try { store.setIncidents((await api.get<{ incidents: Incident[] }>('/api/incidents?limit=200')).incidents); } catch { /* again at the next event */ }
+  };
+  const loadTraffic = async () => {
+    try {
+      const [{ roads }, { segments }] = await Promise.all([api.get<{ roads: Road[] }>('/api/roads'), api.get<{ segments: TrafficSegment[] }>('/api/traffic')]);
+      store.setRoads(roads, segments);
+    } catch { /* again at the next event */ }
+  };
+  void loadIncidents();
+  void loadTraffic();
+  let incidentsLoading = false;
+  let lastIncidentsLoad = 0;
+  let roadsLoading = false;
+  let lastLines = 0;
+  let linesShown = false;
+  let going: Incident[] = [];
   store.mark('drones');
 
   let lastList = 0;
@@ -202,6 +245,28 @@ async function startConsole(token: string, me: Me): Promise<void> {
     const p0 = performance.now();
     if (dirty.has('advisories')) map!.setData('advisories', advisoryFeatures(store));
     if (store.advisoriesStale && !advisoriesLoading) { advisoriesLoading = true; store.advisoriesStale = false; void loadAdvisories().finally(() => { advisoriesLoading = false; }); }
+    if (store.incidentsStale && !incidentsLoading && now - lastIncidentsLoad >= 500) {
+      incidentsLoading = true; store.incidentsStale = false; lastIncidentsLoad = now;
+      void loadIncidents().finally(() => { incidentsLoading = false; });
+    }
+    if (store.roadsStale && !roadsLoading) { roadsLoading = true; store.roadsStale = false; void loadTraffic().finally(() => { roadsLoading = false; }); }
+    if (dirty.has('incidents')) {
+      map!.setData('incidents', incidentFeatures(store.incidents.values(), incidents.selectedId));
+      if (tabs.current === 'incidents') incidents.renderList();
+    }
+    if (dirty.has('advisories') && tabs.current === 'incidents') incidents.renderAdvisories();
+    // the lines from responders to their incidents follow the drones, but only while one is on its
+    // way and at most twice a second: the fleet's per-update cost is not touched otherwise
+    if (dirty.has('incidents')) going = enRoute(store.incidents.values());
+    if ((going.length > 0 || linesShown) && (dirty.has('incidents') || dirty.has('drones')) && now - lastLines >= 500) {
+      map!.setData('incident-lines', incidentLineFeatures(going, store.drones));
+      linesShown = going.length > 0;
+      lastLines = now;
+    }
+    if (dirty.has('traffic')) {
+      map!.setData('traffic', trafficFeatures(store.roads.values()));
+      if (tabs.current === 'traffic') traffic.renderList();
+    }
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();
     if (dirty.has('broadcasts')) drone.renderBroadcast();

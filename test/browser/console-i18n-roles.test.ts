@@ -3,8 +3,9 @@
  * and the drone's reason; a lost link is an urgent event; a broadcast from the drone panel (a
  * template, then free text) is said by the simulated loudspeaker; the language switch changes every
  * visible string on every tab (no Chinese left in English, no English left in Chinese, besides data
- * such as call signs and the autopilot's own messages); a viewer logs in with the token field and
- * sees no command controls (no commands, no loudspeaker, no planning, no overwatch).
+ * such as call signs and the autopilot's own messages), the incidents, traffic and response-figures
+ * tabs included; a viewer logs in with the token field and sees no command controls (no commands, no
+ * loudspeaker, no planning, no overwatch, no incident report or close, no traffic guidance or patrol).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
@@ -28,6 +29,8 @@ beforeAll(async () => {
   const square = (lat: number, lon: number, dLat: number, dLon: number) => ({ type: 'Polygon', coordinates: [[[lon - dLon, lat - dLat], [lon + dLon, lat - dLat], [lon + dLon, lat + dLat], [lon - dLon, lat + dLat], [lon - dLon, lat - dLat]]] });
   expect((await server.api('POST', '/api/geofences', { name: '禁飞区（测试）', kind: 'no-fly', geometry: square(NO_FLY.lat, NO_FLY.lon, 0.0003, 0.0003) })).status).toBe(201);
   expect((await server.api('POST', '/api/zones', { name: '临时停车区（测试）', kind: 'temporary-stop', geometry: square(30.4993, 114.41325, 0.0003, 0.00005), maxDwellS: 120 })).status).toBe(201);
+  // a road for the Traffic tab
+  expect((await server.api('POST', '/api/roads', { name: '高新大道（测试）', geometry: { type: 'LineString', coordinates: [[114.4103, 30.4981], [114.4143, 30.4981]] }, freeFlowMps: 16.7 })).status).toBe(201);
   browser = await openBrowser();
 }, 30_000);
 
@@ -136,9 +139,15 @@ describe('console: languages and roles in Chromium', () => {
     expect(all).toContain('Broadcast: done');
     await browser.screenshot('console-en');
 
-    for (const tab of ['planning', 'overwatch']) {
+    // an incident no drone can answer here (arming is refused): its reason is the server's own words
+    const reported = await server.api('POST', '/api/incidents', { lat: 30.5002, lon: 114.4131, kind: 'fight', priority: 3, note: '测试' });
+    expect(reported.status).toBe(201);
+    for (const tab of ['incidents', 'traffic', 'figures', 'planning', 'overwatch']) {
       await page.locator(`[data-tab=${tab}]`).click();
       await page.locator(`[data-test=${tab}]`).waitFor();
+      if (tab === 'incidents') await page.locator(`[data-test=incident-list] li[data-incident="${reported.body.id}"]`).waitFor({ timeout: 5_000 });
+      if (tab === 'traffic') await page.locator('[data-test=traffic-list] tr[data-level=free]').waitFor({ timeout: 5_000 });
+      if (tab === 'figures') await page.locator('[data-test=figures-table] tr[data-kind=fight]').waitFor({ timeout: 5_000 });
       await expectOneLanguage(page, 'en');
       await switchLanguage(page, 'zh-CN');
       await expectOneLanguage(page, 'zh-CN');
@@ -178,6 +187,16 @@ describe('console: languages and roles in Chromium', () => {
       await page.locator('[data-tab=overwatch]').click();
       await page.locator('[data-test=overwatch] [data-test=viewer-note]').waitFor();
       expect(await page.locator('[data-test=overwatch] button, [data-test=overwatch] input').count()).toBe(0);
+      // incidents: the list and the parking cases, no report or close; traffic: the roads, no guidance or patrol
+      await page.locator('[data-tab=incidents]').click();
+      await page.locator('[data-test=incidents] [data-test=viewer-note]').waitFor();
+      await page.locator('[data-test=incident-list] li[data-incident]').first().waitFor({ timeout: 5_000 });
+      await page.locator('[data-test=advisory-queue] li[data-advisory]').first().waitFor({ timeout: 5_000 });
+      expect(await page.locator('[data-test=incidents] button, [data-test=incidents] select, [data-test=incidents] textarea').count()).toBe(0);
+      await page.locator('[data-tab=traffic]').click();
+      await page.locator('[data-test=traffic-list] tr[data-road]').first().click();
+      await page.locator('[data-test=traffic] [data-test=viewer-note]').waitFor();
+      expect(await page.locator('[data-test=traffic] button, [data-test=traffic] input, [data-test=traffic] select').count()).toBe(0);
       expect(await page.locator('[data-command]').count()).toBe(0);
     } finally {
       await page.close();

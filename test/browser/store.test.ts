@@ -65,4 +65,30 @@ describe('console store', () => {
     store.apply({ type: 'event', event: { kind: 'advisory', advisoryId: 'A2', state: 'detected', at: '' } });
     expect(store.advisoriesStale).toBe(true);
   });
+
+  it('alerts on a new urgent incident, keeps incidents and road levels current from their events, and asks for the lists again', () => {
+    const store = new ConsoleStore();
+    const ev = (step: string, priority: number) => ({ kind: 'incident', incidentId: 'inc_1', state: step, step, incidentKind: 'fight', priority, lat: 30.5, lon: 114.4, at: '2026-11-29T10:00:00Z' });
+    expect(isUrgent(ev('reported', 1))).toBe(true);
+    expect(isUrgent(ev('reported', 2))).toBe(true);
+    expect(isUrgent(ev('reported', 3))).toBe(false);
+    expect(isUrgent(ev('on-scene', 1))).toBe(false);
+    store.setIncidents([{ id: 'inc_1', kind: 'fight', priority: 1, lat: 30.5, lon: 114.4, note: '', reportedBy: 'op', reportedAt: '2026-11-29T10:00:00Z', dronesWanted: 1, state: 'reported', droneId: null, responders: [], steps: [], reason: null, outcome: null, closedBy: null }]);
+    store.takeDirty();
+    store.apply({ type: 'event', event: { ...ev('dispatched', 1), droneId: 'E02' } });
+    expect(store.incidents.get('inc_1')).toMatchObject({ state: 'dispatched', droneId: 'E02' });
+    expect(store.incidentsStale).toBe(true); // the step times come with the list
+    expect(store.takeDirty().has('incidents')).toBe(true);
+
+    const geometry = { type: 'LineString' as const, coordinates: [[114.41, 30.5], [114.42, 30.5]] as Array<[number, number]> };
+    store.setRoads([{ id: 'rd_1', createdAt: '', updatedAt: '', name: 'A', geometry, direction: 'both', freeFlowMps: 16 }],
+      [{ id: 'rd_1', level: 'free', speedMps: 15, at: '', name: 'A', freeFlowMps: 16, speedRatio: 0.9, densityPerKm: 3, samples: 2, observed: true, since: null, pending: null }]);
+    store.takeDirty();
+    store.apply({ type: 'event', event: { kind: 'traffic', roadId: 'rd_1', level: 'jammed', previous: 'free', speedMps: 1, at: '2026-11-29T10:01:00Z' } });
+    expect(store.roads.get('rd_1')!.segment).toMatchObject({ level: 'jammed', speedMps: 1, since: '2026-11-29T10:01:00Z' });
+    expect([...store.takeDirty()].sort()).toEqual(['events', 'traffic']);
+    expect(store.roadsStale).toBe(false);
+    store.apply({ type: 'event', event: { kind: 'traffic', roadId: 'rd_new', level: 'slow', previous: 'free', speedMps: 6, at: '' } });
+    expect(store.roadsStale).toBe(true);
+  });
 });

@@ -64,3 +64,38 @@ export interface BroadcastTemplate {
   params: Array<{ name: string; description: string; required: boolean; default?: Record<string, string> }>;
   text: Record<string, string>;
 }
+
+/** One step of an incident or a parking case, with its time. */
+export interface CaseStep { state: string; at: string; droneId?: string; note?: string }
+
+/** An incident (GET /api/incidents, server/api/incidents.ts IncidentSchema). */
+export interface Incident {
+  id: string; kind: string; priority: number; lat: number; lon: number; note: string;
+  reportedBy: string; reportedAt: string; dronesWanted: number;
+  state: string; droneId: string | null;
+  responders: Array<{ droneId: string; state: string; etaS: number; dispatchedAt: string; airborneAt: string | null; onSceneAt: string | null }>;
+  steps: CaseStep[]; reason: string | null; outcome: string | null; closedBy: string | null;
+}
+
+/** GET /api/dispatch/candidates. */
+export interface DispatchCandidates {
+  candidates: Array<{ droneId: string; etaS: number; batteryNeededPct: number; distanceM: number; airborne: boolean }>;
+  rejected: Array<{ droneId: string; reason: string }>;
+}
+
+/** GET /api/metrics/response. */
+export interface ResponseStats { count: number; medianS: number | null; p90S: number | null }
+export interface ResponseRow { period: string; kind: string; incidents: number; reportToDispatch: ResponseStats; reportToOnScene: ResponseStats; groundUnitS: number | null; savedS: number | null }
+export interface ResponseFigures { period: string; since: string; rows: ResponseRow[] }
+
+/** GET /api/dispatch/prepositioning. */
+export interface Prepositioning {
+  idleDrones: number; incidentsUsed: number;
+  suggestions: Array<{ droneId: string; lat: number; lon: number; moveM: number }>;
+  expected: { currentMeanS: number; currentP90S: number; suggestedMeanS: number; suggestedP90S: number; improvementMeanS: number };
+}
+
+/** A parking advisory case (GET /api/advisories). */
+export interface Advisory { id: string; zoneId: string; trackId: string; state: string; droneId: string | null; lat: number; lon: number; steps: CaseStep[]; reason?: string }
+
+export type { Road, TrafficSegment, TrafficLevel } from '../../../server/contracts/road.ts';

@@ -4,9 +4,9 @@
  * offline style has no glyphs for text layers.
  */
 import type { DroneState } from '../state/store.ts';
-import { STATE_COLORS } from './colors.ts';
+import { INCIDENT_COLORS, STATE_COLORS, TRAFFIC_COLORS } from './colors.ts';
 
-export const OVERLAY_SOURCES = ['geofences', 'zones', 'plans', 'plan', 'overwatch', 'mission', 'advisories', 'trails', 'draft', 'selected', 'target', 'drones'] as const;
+export const OVERLAY_SOURCES = ['geofences', 'zones', 'traffic', 'plans', 'plan', 'overwatch', 'mission', 'preposition', 'advisories', 'incident-lines', 'incidents', 'report-point', 'trails', 'draft', 'selected', 'target', 'drones'] as const;
 export type OverlaySource = (typeof OVERLAY_SOURCES)[number];
 
 export const DRONE_LAYER = 'drones';
@@ -88,6 +88,9 @@ export function addOverlay(map: OverlayMap): void {
   map.addLayer({ id: 'zones-fill', type: 'fill', source: 'zones', paint: { 'fill-color': ['match', ['get', 'kind'], 'fire-lane', '#d62828', 'no-parking', '#f08c00', '#e0b000'], 'fill-opacity': 0.25 } });
   map.addLayer({ id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#a07800', 'line-width': 1.5 } });
   const role = (r: string | string[]) => ['match', ['get', 'role'], r, true, false];
+  // road segments coloured by their traffic level (GET /api/roads + /api/traffic, `traffic` events)
+  map.addLayer({ id: 'traffic-casing', type: 'line', source: 'traffic', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 8, 'line-opacity': 0.9 } });
+  map.addLayer({ id: 'traffic', type: 'line', source: 'traffic', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['match', ['get', 'level'], 'slow', TRAFFIC_COLORS.slow, 'congested', TRAFFIC_COLORS.congested, 'jammed', TRAFFIC_COLORS.jammed, TRAFFIC_COLORS.free], 'line-width': 5 } });
   // stored plans shown as a layer ("plans and patrol routes")
   map.addLayer({ id: 'plans-line', type: 'line', source: 'plans', layout: { 'line-join': 'round' }, paint: { 'line-color': '#455a9c', 'line-width': 2, 'line-opacity': 0.7, 'line-dasharray': [3, 2] } });
   // the plan being prepared: its drawn area or path, its route, where it breaks the airspace
@@ -104,6 +107,19 @@ export function addOverlay(map: OverlayMap): void {
   map.addLayer({ id: 'advisories', type: 'circle', source: 'advisories', paint: {
     'circle-radius': 7, 'circle-color': ['match', ['get', 'state'], 'complied', '#12a150', 'escalated', '#7b1fa2', '#c2185b'],
     'circle-opacity': ['match', ['get', 'state'], ['complied', 'escalated'], 0.45, 0.95], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
+  // pre-positioning suggestions: a dashed line from each idle drone to its suggested wait point
+  map.addLayer({ id: 'preposition-line', type: 'line', source: 'preposition', filter: role('move'), paint: { 'line-color': '#00838f', 'line-width': 2, 'line-dasharray': [2, 1.5] } });
+  map.addLayer({ id: 'preposition-point', type: 'circle', source: 'preposition', filter: role('point'), paint: { 'circle-radius': 7, 'circle-color': '#00838f', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
+  // incidents: a line from each responding drone while it is on the way; the scene coloured by state,
+  // urgent open ones (priority 1–2) bigger with a red halo
+  map.addLayer({ id: 'incident-lines', type: 'line', source: 'incident-lines', paint: { 'line-color': '#b71c1c', 'line-width': 2.5, 'line-dasharray': [1, 1] } });
+  map.addLayer({ id: 'incidents', type: 'circle', source: 'incidents', paint: {
+    'circle-radius': ['case', ['get', 'urgent'], 11, 8],
+    'circle-color': ['match', ['get', 'state'], ...Object.entries(INCIDENT_COLORS).flat(), '#b71c1c'],
+    'circle-opacity': ['match', ['get', 'state'], 'released', 0.5, 0.95],
+    'circle-stroke-color': ['case', ['get', 'urgent'], '#ff1744', '#ffffff'], 'circle-stroke-width': ['case', ['get', 'urgent'], 4, 2] } });
+  map.addLayer({ id: 'incident-selected', type: 'circle', source: 'incidents', filter: ['==', ['get', 'selected'], true], paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ffb300', 'circle-stroke-width': 3 } });
+  map.addLayer({ id: 'report-point', type: 'circle', source: 'report-point', paint: { 'circle-radius': 9, 'circle-color': 'rgba(183,28,28,0.25)', 'circle-stroke-color': '#b71c1c', 'circle-stroke-width': 3 } });
   map.addLayer({ id: 'trails', type: 'line', source: 'trails', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': stateMatch('state', STATE_COLORS), 'line-width': 2, 'line-opacity': 0.6 } });
   // the shape being drawn
   map.addLayer({ id: 'draft-area', type: 'fill', source: 'draft', filter: role('area'), paint: { 'fill-color': '#1e63d6', 'fill-opacity': 0.12 } });

@@ -1,6 +1,6 @@
 /** Map legend: the demo scene, the drone colours, which basemap, and that the shapes are approximate. */
 import { t } from '../i18n/index.ts';
-import { STATE_COLORS } from '../map/colors.ts';
+import { STATE_COLORS, TRAFFIC_COLORS } from '../map/colors.ts';
 import type { DroneState } from '../state/store.ts';
 import { h } from './dom.ts';
 import { stateLabel } from './format.ts';
@@ -19,6 +19,9 @@ export function legend(library: 'maplibre' | 'mapbox'): HTMLElement {
       swatch('#c2185b', t('legend.advisory'), true),
       swatch('#6a1b9a', t('legend.route')),
       swatch('#455a9c', t('legend.plans')),
-      swatch('rgba(0,121,107,0.5)', t('legend.station'), true)),
+      swatch('rgba(0,121,107,0.5)', t('legend.station'), true),
+      swatch('#b71c1c', t('legend.incident'), true),
+      swatch('#00838f', t('legend.preposition'), true),
+      h('li', { class: 'wide' }, ...Object.values(TRAFFIC_COLORS).map((c) => h('i', { style: `background:${c}` })), t('legend.traffic'))),
     h('small', {}, library === 'mapbox' ? t('map.mapbox') : t('map.offline', { approx: t('map.approx') })));
 }

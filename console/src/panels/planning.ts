@@ -16,12 +16,12 @@ import { boundsOf } from '../map/geo.ts';
 import { inputFeatures, planFeatures, planRoutes } from '../map/plan-features.ts';
 import type { ToolSlot } from '../map/tools.ts';
 import type { ConsoleStore } from '../state/store.ts';
+import { assignPlan, assignResults } from './assign.ts';
 import { confirmDialog } from './confirm.ts';
-import { fill, h, raw } from './dom.ts';
+import { fill, h } from './dom.ts';
 import { DronePicker } from './drone-picker.ts';
 import { errorView } from './error.ts';
 import { field, numberInput, settle, type Pending } from './form.ts';
-import { errorLabel, partLabel } from './format.ts';
 import { planFigures } from './plan-figures.ts';
 import type { PlansList } from './plans-list.ts';
 
@@ -100,15 +100,7 @@ export class PlanningPanel {
   private assignView(): HTMLElement | null {
     if (this.preview?.kind !== 'done') return null;
     const plan = this.preview.value;
-    const a = this.assignment;
-    const results = a?.kind === 'done' ? h('table', { class: 'results', 'data-test': 'assign-results' },
-      h('tbody', {}, ...a.value.map((x) => h('tr', { 'data-drone': x.droneId, 'data-result': x.result },
-        h('td', {}, raw(this.host.store.drones.get(x.droneId)?.callsign ?? x.droneId)),
-        h('td', {}, partLabel(x.part, () => 0)),
-        h('td', { class: x.result === 'started' ? 'ok' : 'bad' }, t(`assign.${x.result}`)),
-        h('td', {}, x.error ? errorLabel(x.error.code) : '', x.error ? ' ' : '', x.error ? raw(x.error.message) : null)))))
-      : a?.kind === 'error' ? errorView(t('plan.assign'), a.error)
-        : a?.kind === 'sending' ? h('p', { class: 'muted' }, t('plan.assigning')) : null;
+    const results = assignResults(this.host.store, this.assignment);
     const parts = Math.max(1, plan.sorties?.length ?? 1);
     return h('div', { class: 'assign' },
       h('h3', {}, t('plan.assignTitle')),
@@ -180,7 +172,7 @@ export class PlanningPanel {
     this.assignment = { kind: 'sending' };
     this.render();
     this.renderAssignButton();
-    this.assignment = await settle(this.host.api.post<{ assignments: Assignment[] }>(`/api/plans/${encodeURIComponent(plan.id)}/assign`, { droneIds: ids }).then((r) => r.assignments));
+    this.assignment = await assignPlan(this.host.api, plan.id, ids);
     this.render();
     this.renderAssignButton();
   }

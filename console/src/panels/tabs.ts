@@ -1,6 +1,6 @@
 /**
- * The right-hand column's tabs: the selected drone, planning, overwatch. Incidents, traffic
- * segments and response figures get their own tab here once their server routes exist.
+ * The right-hand column's tabs: the selected drone, incidents (with the parking cases), traffic,
+ * response figures, planning, overwatch.
  */
 import { t, type MessageKey } from '../i18n/index.ts';
 import { h } from './dom.ts';

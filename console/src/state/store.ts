@@ -3,7 +3,7 @@
  * Messages only mark what changed; views redraw at most once per animation frame (see main.ts).
  */
 import type { StreamMessage, StreamStatus } from '../api/stream.ts';
-import type { Drone, FleetEvent, Me } from '../api/types.ts';
+import type { Advisory, Drone, FleetEvent, Incident, Me, Road, TrafficSegment } from '../api/types.ts';
 
 export type DroneState = 'ground' | 'flying' | 'returning' | 'lost' | 'lowBattery';
 
@@ -12,6 +12,8 @@ const RETURNING_MODES = new Set(['RTL', 'LAND', 'SMART_RTL']);
 const TRAIL_POINTS = 60;
 const TRAIL_MIN_STEP_DEG = 0.000005; // ≈ 0.5 m
 const MAX_EVENTS = 300;
+/** Incidents of this priority or more urgent (1 is the most) alert the event log. */
+export const URGENT_PRIORITY = 2;
 
 export function droneState(d: Drone): DroneState {
   if (!d.connected) return 'lost';
@@ -36,22 +38,35 @@ export function isUrgent(ev: FleetEvent): boolean {
   if (ev.kind === 'command-result' && ev.result !== 'accepted') return true;
   if (ev.kind === 'statustext' && typeof ev.severity === 'number' && ev.severity <= 3) return true;
   if (ev.kind === 'advisory' && ev.state === 'escalated') return true;
+  // a new urgent incident (priority 1 or 2), and an incident no drone can answer
+  if (ev.kind === 'incident' && typeof ev.priority === 'number' && ev.priority <= URGENT_PRIORITY && ev.step === 'reported') return true;
   return false;
 }
 
-export type Topic = 'drones' | 'selection' | 'events' | 'status' | 'airspace' | 'advisories' | 'broadcasts' | 'view';
+export type Topic = 'drones' | 'selection' | 'events' | 'status' | 'airspace' | 'advisories' | 'broadcasts' | 'view' | 'incidents' | 'traffic';
 
 /** A broadcast's latest state, from the stream's `broadcast` events. */
 export interface BroadcastMark { state: string; reason: string | null }
 
 /** A parking advisory case as the map shows it (GET /api/advisories, then `advisory` events). */
-export interface AdvisoryMark { id: string; state: string; lat: number; lon: number; droneId: string | null }
+export interface AdvisoryMark { id: string; state: string; lat: number; lon: number; droneId: string | null; steps?: Advisory['steps']; trackId?: string }
+
+/** A road with its latest traffic level (GET /api/roads + GET /api/traffic, then `traffic` events). */
+export interface RoadMark { road: Road; segment: TrafficSegment | null }
 
 export class ConsoleStore {
   readonly drones = new Map<string, Drone>();
   readonly trails = new Map<string, Array<[number, number]>>();
   readonly advisories = new Map<string, AdvisoryMark>();
   readonly broadcasts = new Map<string, BroadcastMark>();
+  /** Incidents by id (GET /api/incidents; `incident` events update them and ask for a reload). */
+  readonly incidents = new Map<string, Incident>();
+  /** Roads by id with their traffic level. */
+  readonly roads = new Map<string, RoadMark>();
+  /** An incident event arrived: the list (with its step times) needs loading again. */
+  incidentsStale = false;
+  /** A traffic event named a road we do not have. */
+  roadsStale = false;
   /** Geofence names by id (an airspace violation names its zone). */
   readonly zoneNames = new Map<string, string>();
   /** An advisory event named a case we do not have: the list needs loading again. */
@@ -103,6 +118,31 @@ export class ConsoleStore {
       if (known) { known.state = String(event.state); known.droneId = typeof event.droneId === 'string' ? event.droneId : known.droneId; this.mark('advisories'); }
       else this.advisoriesStale = true;
     }
+    if (event.kind === 'advisory' && typeof event.advisoryId === 'string') {
+      const known = this.advisories.get(event.advisoryId);
+      if (known?.steps && known.steps[known.steps.length - 1]?.state !== event.state) known.steps.push({ state: String(event.state), at: event.at });
+    }
+    if (event.kind === 'incident' && typeof event.incidentId === 'string') {
+      const known = this.incidents.get(event.incidentId);
+      if (known) {
+        known.state = String(event.state);
+        if (typeof event.droneId === 'string') known.droneId = event.droneId;
+        known.reason = typeof event.reason === 'string' ? event.reason : null;
+        this.mark('incidents');
+      }
+      this.incidentsStale = true;
+    }
+    if (event.kind === 'traffic' && typeof event.roadId === 'string') {
+      const known = this.roads.get(event.roadId);
+      if (known) event.roadName = known.road.name; // the log names the road
+      if (known?.segment) {
+        known.segment.level = event.level as TrafficSegment['level'];
+        known.segment.speedMps = typeof event.speedMps === 'number' ? event.speedMps : null;
+        known.segment.since = event.at;
+        known.segment.at = event.at;
+        this.mark('traffic');
+      } else this.roadsStale = true;
+    }
     if (event.kind === 'broadcast' && typeof event.id === 'string') {
       this.broadcasts.set(event.id, { state: String(event.state), reason: typeof event.reason === 'string' ? event.reason : null });
       this.mark('broadcasts');
@@ -117,6 +157,20 @@ export class ConsoleStore {
     for (const a of list) this.advisories.set(a.id, a);
     this.advisoriesStale = false;
     this.mark('advisories');
+  }
+
+  setIncidents(list: Incident[]): void {
+    this.incidents.clear();
+    for (const i of list) this.incidents.set(i.id, i);
+    this.mark('incidents');
+  }
+
+  setRoads(roads: Road[], segments: TrafficSegment[]): void {
+    const byId = new Map(segments.map((s) => [s.id, s]));
+    this.roads.clear();
+    for (const road of roads) this.roads.set(road.id, { road, segment: byId.get(road.id) ?? null });
+    this.roadsStale = false;
+    this.mark('traffic');
   }
 
   setStatus(status: StreamStatus): void {

@@ -1,0 +1,145 @@
+/**
+ * Traffic tab: the road segments with their level (free, slow, congested, jammed), mean speed
+ * against free flow and since when, kept live by the stream's `traffic` events (the map draws the
+ * same roads coloured by level). A click selects a road and brings it into view. Operators, per
+ * road: traffic guidance from the chosen drones' loudspeakers (POST /api/roads/:id/broadcasts) and
+ * a corridor patrol along it (POST /api/roads/:id/patrol-plan, then assigned to the chosen drones
+ * with the planning tab's assignment: POST /api/plans/:id/assign).
+ */
+import type { ApiClient } from '../api/client.ts';
+import type { Assignment, Plan, Role, TrafficLevel } from '../api/types.ts';
+import { t } from '../i18n/index.ts';
+import { TRAFFIC_COLORS } from '../map/colors.ts';
+import type { RoadMark, ConsoleStore } from '../state/store.ts';
+import { assignPlan, assignResults } from './assign.ts';
+import { confirmDialog } from './confirm.ts';
+import { fill, h, raw } from './dom.ts';
+import { DronePicker } from './drone-picker.ts';
+import { errorView } from './error.ts';
+import { field, settle, type Pending } from './form.ts';
+import { clockText } from './format.ts';
+import { planFigures } from './plan-figures.ts';
+
+const LEVEL_ORDER: Record<TrafficLevel, number> = { jammed: 0, congested: 1, slow: 2, free: 3 };
+const KMH = 3.6;
+const PATROL_ALTITUDE_M = 40;
+
+export interface TrafficHost {
+  api: ApiClient;
+  store: ConsoleStore;
+  role: () => Role;
+  /** Bring a road into view. */
+  fitRoad: (coordinates: Array<[number, number]>) => void;
+  /** Show a previewed patrol plan on the map (null: clear). */
+  showPlan: (plan: Plan | null) => void;
+}
+
+type GuidanceResult = { droneId: string; result: Pending<{ id: string; state: string }> };
+
+export class TrafficPanel {
+  readonly el = h('section', { class: 'panel traffic', 'data-test': 'traffic' });
+  private readonly listEl = h('div', { 'data-test': 'traffic-list' });
+  private readonly actionsEl = h('div', { class: 'road-actions', 'data-test': 'road-actions' });
+  private selectedId: string | null = null;
+  private lang: 'zh-CN' | 'en' = 'zh-CN';
+  private guidance: GuidanceResult[] = [];
+  private plan: Pending<Plan> | null = null;
+  private assignment: Pending<Assignment[]> | null = null;
+  private readonly picker: DronePicker;
+
+  constructor(private readonly host: TrafficHost) {
+    this.picker = new DronePicker(host.store, 'road-drones');
+    this.el.append(h('h2', {}), this.listEl, this.actionsEl);
+  }
+
+  render(): void {
+    (this.el.firstChild as HTMLElement).textContent = t('trf.title');
+    this.renderList();
+    this.renderActions();
+  }
+
+  renderList(): void {
+    const roads = [...this.host.store.roads.values()].sort((a, b) =>
+      LEVEL_ORDER[a.segment?.level ?? 'free'] - LEVEL_ORDER[b.segment?.level ?? 'free'] || a.road.name.localeCompare(b.road.name));
+    if (roads.length === 0) { fill(this.listEl, h('p', { class: 'muted' }, t('trf.none'))); return; }
+    fill(this.listEl, h('table', { class: 'results traffic-table' },
+      h('thead', {}, h('tr', {}, h('th', {}, t('trf.col.road')), h('th', {}, t('trf.col.level')), h('th', {}, t('trf.col.speed')), h('th', {}, t('trf.col.since')))),
+      h('tbody', {}, ...roads.map((r) => this.row(r)))));
+  }
+
+  private row({ road, segment }: RoadMark): HTMLElement {
+    const level = segment?.level ?? 'free';
+    const speed = segment?.speedMps;
+    return h('tr', { 'data-road': road.id, 'data-level': level, class: road.id === this.selectedId ? 'selected' : '', onclick: () => this.select(road.id) },
+      h('td', {}, raw(road.name)),
+      h('td', {}, h('span', { class: 'badge', style: `--c:${TRAFFIC_COLORS[level]}` }, t(`level.${level}`))),
+      h('td', {}, speed == null ? t('trf.noData', { free: Math.round(road.freeFlowMps * KMH) }) : t('trf.speed', { v: Math.round(speed * KMH), free: Math.round(road.freeFlowMps * KMH) })),
+      h('td', {}, segment?.since ? clockText(segment.since) : '–'));
+  }
+
+  private select(id: string): void {
+    if (this.selectedId !== id) { this.guidance = []; this.plan = null; this.assignment = null; this.host.showPlan(null); }
+    this.selectedId = id;
+    const r = this.host.store.roads.get(id);
+    if (r) this.host.fitRoad(r.road.geometry.coordinates);
+    this.render();
+  }
+
+  private renderActions(): void {
+    const mark = this.selectedId ? this.host.store.roads.get(this.selectedId) : undefined;
+    if (this.host.role() === 'viewer') { fill(this.actionsEl, h('p', { class: 'muted', 'data-test': 'viewer-note' }, t('trf.viewerNote'))); return; }
+    if (!mark) { fill(this.actionsEl, h('p', { class: 'muted' }, t('trf.pickRoad'))); return; }
+    const langSelect = h('select', { 'data-test': 'road-lang', onchange: (e: Event) => { this.lang = (e.target as HTMLSelectElement).value as 'zh-CN' | 'en'; } },
+      h('option', { value: 'zh-CN', selected: this.lang === 'zh-CN' }, t('bc.lang.zh')), h('option', { value: 'en', selected: this.lang === 'en' }, t('bc.lang.en')));
+    const noDrones = this.picker.ids().length === 0;
+    const plan = this.plan;
+    fill(this.actionsEl,
+      h('h3', {}, t('trf.actions'), ' ', raw(mark.road.name)),
+      h('p', { class: 'muted' }, t('trf.pickDrones')),
+      this.picker.render(() => this.renderActions()),
+      h('div', { class: 'row' }, field(t('bc.lang'), langSelect),
+        h('button', { type: 'button', 'data-command': 'road-guidance', disabled: noDrones, onclick: () => void this.sendGuidance(mark) }, t('trf.guidance'))),
+      this.guidance.length ? h('ul', { class: 'plans', 'data-test': 'guidance-results' }, ...this.guidance.map((g) => h('li', { 'data-drone': g.droneId, 'data-result': g.result.kind },
+        raw(this.host.store.drones.get(g.droneId)?.callsign ?? g.droneId), ' ',
+        g.result.kind === 'sending' ? t('trf.sending') : g.result.kind === 'done' ? t('trf.guidanceOk') : errorView(t('trf.guidance'), g.result.error)))) : null,
+      h('div', { class: 'row' },
+        h('button', { type: 'button', 'data-command': 'road-patrol', disabled: plan?.kind === 'sending', onclick: () => void this.planPatrol(mark) }, t('trf.patrol'))),
+      plan?.kind === 'sending' ? h('p', { class: 'muted' }, t('trf.planning')) : plan?.kind === 'error' ? errorView(t('trf.patrol'), plan.error) : null,
+      plan?.kind === 'done' ? h('div', { 'data-test': 'road-plan', 'data-plan': plan.value.id }, planFigures(plan.value),
+        h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary', 'data-command': 'road-assign', disabled: noDrones || this.assignment?.kind === 'sending', onclick: () => void this.assign(plan.value) }, t('plan.assign'))),
+        assignResults(this.host.store, this.assignment)) : null);
+  }
+
+  private names(ids: string[]): string {
+    return ids.map((id) => this.host.store.drones.get(id)?.callsign ?? id).join(', ');
+  }
+
+  private async sendGuidance(mark: RoadMark): Promise<void> {
+    const ids = this.picker.ids();
+    if (!(await confirmDialog(t('confirm.guidance', { ids: this.names(ids), lang: this.lang === 'en' ? t('bc.lang.en') : t('bc.lang.zh') })))) return;
+    this.guidance = ids.map((droneId) => ({ droneId, result: { kind: 'sending' } }));
+    this.renderActions();
+    await Promise.all(this.guidance.map(async (g) => {
+      g.result = await settle(this.host.api.post<{ id: string; state: string }>(`/api/roads/${encodeURIComponent(mark.road.id)}/broadcasts`, { droneId: g.droneId, lang: this.lang }));
+    }));
+    this.renderActions();
+  }
+
+  private async planPatrol(mark: RoadMark): Promise<void> {
+    this.plan = { kind: 'sending' };
+    this.assignment = null;
+    this.renderActions();
+    this.plan = await settle(this.host.api.post<Plan>(`/api/roads/${encodeURIComponent(mark.road.id)}/patrol-plan`, { altitudeM: PATROL_ALTITUDE_M }));
+    this.host.showPlan(this.plan.kind === 'done' ? this.plan.value : null);
+    this.renderActions();
+  }
+
+  private async assign(plan: Plan): Promise<void> {
+    const ids = this.picker.ids();
+    if (!(await confirmDialog(t('confirm.assign', { n: ids.length, ids: this.names(ids), kind: t('kind.corridor') })))) return;
+    this.assignment = { kind: 'sending' };
+    this.renderActions();
+    this.assignment = await assignPlan(this.host.api, plan.id, ids);
+    this.renderActions();
+  }
+}

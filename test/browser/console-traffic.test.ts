@@ -1,0 +1,117 @@
+/**
+ * Traffic in a real browser against the real server (short level window and dwell) and simulator:
+ * a road created through the API and crawling traffic observed on it turn it jammed; the map draws
+ * it red (its rendered feature's level and the screenshot's pixels along it) and the Traffic tab
+ * lists it as jammed with its speed against free flow. An operator sends traffic guidance from a
+ * chosen drone and plans a corridor patrol along the road, assigned after a confirmation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
+import { stopAll } from '../helpers/stop-all.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { closestColors, expectOneLanguage, hex, offHost, offset, openBrowser, pagePoints, requireChromium, switchLanguage, type Browser } from './browser.ts';
+import { DEMO_BASE } from './load.ts';
+
+const JAMMED = hex('#d62828'); // console/src/map/colors.ts TRAFFIC_COLORS.jammed
+const FREE = hex('#12a150');
+const lonLat = (northM: number, eastM: number): [number, number] => { const p = offset(DEMO_BASE, northM, eastM); return [p.lon, p.lat]; };
+// a road 80 m north of the base, west to east, and a free one 80 m south
+const AVENUE = [lonLat(80, -200), lonLat(80, 0), lonLat(80, 200)];
+const SIDE = [lonLat(-80, -200), lonLat(-80, 200)];
+
+let server: TestServer;
+let sim: SimFleet;
+let browser: Browser;
+let droneId = '';
+
+beforeAll(async () => {
+  requireChromium();
+  server = await startTestServer({ EAGLE_TRAFFIC_WINDOW_S: '5', EAGLE_TRAFFIC_DWELL_S: '1' });
+  sim = await startSimFleet({ drones: 1, link: server.mavlink, speedup: 3, positionSettleMs: 500, seed: 9, params: { FS_GCS_ENABLE: 0 } });
+  droneId = await waitFor(async () => { const r = await server.api('GET', '/api/drones'); return r.body.drones[0]?.position ? r.body.drones[0].id as string : null; }, { what: 'the drone', timeoutMs: 10_000 });
+  browser = await openBrowser();
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopAll(sim, server);
+});
+
+describe('console: traffic in Chromium', () => {
+  it('draws a jammed road red and lists it as jammed; guidance and a corridor patrol from the Traffic tab', async () => {
+    const { page } = browser;
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const avenue = (await server.api('POST', '/api/roads', { name: '光谷大道（测试）', geometry: { type: 'LineString', coordinates: AVENUE }, freeFlowMps: 16.7, lanes: 2 })).body;
+    const side = (await server.api('POST', '/api/roads', { name: '园区支路（测试）', geometry: { type: 'LineString', coordinates: SIDE }, freeFlowMps: 11 })).body;
+    expect(avenue.id && side.id).toBeTruthy();
+    await page.goto(`${server.url}/?token=${TEST_ADMIN_TOKEN}&lang=zh-CN`);
+    await page.waitForFunction(() => window.__eagle?.ready === true && window.__eagle.store.drones.size === 1, null, { timeout: 20_000 });
+    await page.locator('[data-tab=traffic]').click();
+    await page.locator(`[data-test=traffic-list] tr[data-road="${avenue.id}"][data-level=free]`).waitFor({ timeout: 10_000 });
+
+    // crawling traffic and a dense count on the avenue until the server calls it jammed (a `traffic` event)
+    const jam = () => server.api('POST', '/api/observations', {
+      observations: [0, 1, 2].map((n) => ({ trackId: `car-${n}`, ...offset(DEMO_BASE, 80, -100 + n * 60), at: new Date().toISOString(), source: 'cam-1', speedMps: 0.8, headingDeg: 90 })),
+      segmentCounts: [{ roadId: avenue.id, at: new Date().toISOString(), vehicles: 120, meanSpeedMps: 1, source: 'loop-1' }],
+    });
+    const timer = setInterval(() => { void jam(); }, 400);
+    try {
+      await page.locator(`[data-test=traffic-list] tr[data-road="${avenue.id}"][data-level=jammed]`).waitFor({ timeout: 15_000 });
+    } finally {
+      clearInterval(timer);
+    }
+    const listed = page.locator(`[data-test=traffic-list] tr[data-road="${avenue.id}"]`);
+    expect(await listed.textContent()).toMatch(/光谷大道（测试）严重拥堵\d+ \/ 60 千米\/时\d\d:\d\d/);
+    expect(await page.locator('[data-test=traffic-list] tbody tr').first().getAttribute('data-road')).toBe(avenue.id); // worst first
+    await page.locator('[data-test=events] li[data-kind=traffic]').first().waitFor();
+
+    // the map: the avenue's rendered feature is jammed and drawn red along it; the side road green
+    await page.evaluate(([w, s, e, n]) => window.__eagle!.map!.fitBounds([[w!, s!], [e!, n!]], 18), [AVENUE[0]![0], SIDE[0]![1], AVENUE[2]![0], AVENUE[0]![1]]);
+    await page.evaluate(() => window.__eagle!.map!.idle());
+    const along = [-150, -75, 75, 150].map((e) => offset(DEMO_BASE, 80, e));
+    const onSide = [-150, 150].map((e) => offset(DEMO_BASE, -80, e));
+    await page.waitForFunction(([lon, lat]) => {
+      const m = window.__eagle!.map!;
+      return m.featuresAt(m.project(lon!, lat!), ['traffic'], 3).some((f) => f.level === 'jammed');
+    }, [along[0]!.lon, along[0]!.lat], { timeout: 5_000 });
+    const pts = await pagePoints(page, [...along, ...onSide], ['traffic'], 3);
+    expect(pts.slice(0, 4).map((p) => p.features.map((f) => [f.id, f.level]))).toEqual(Array(4).fill([[avenue.id, 'jammed']]));
+    expect(pts.slice(4).map((p) => p.features.map((f) => f.level))).toEqual([['free'], ['free']]);
+    const png = await browser.screenshot('console-traffic-zh');
+    expect((await closestColors(page, png, pts.slice(0, 4), 2, JAMMED)).every((d) => d < 30), 'red along the jammed road').toBe(true);
+    expect((await closestColors(page, png, pts.slice(4), 2, FREE)).every((d) => d < 30), 'green along the free road').toBe(true);
+    await expectOneLanguage(page, 'zh-CN');
+
+    // operator: guidance from the chosen drone over the avenue (the request says who and in which language)
+    await listed.click();
+    await page.locator(`[data-test=road-drones] input[data-drone="${droneId}"]`).check();
+    await page.locator('[data-test=road-lang]').selectOption('en');
+    const sent = page.waitForRequest((r) => r.url().endsWith(`/api/roads/${avenue.id}/broadcasts`));
+    await page.locator('[data-command=road-guidance]').click();
+    await page.locator('[data-test=confirm-ok]').click();
+    expect((await sent).postDataJSON()).toEqual({ droneId, lang: 'en' });
+    await page.locator(`[data-test=guidance-results] li[data-drone="${droneId}"]:not([data-result=sending])`).waitFor({ timeout: 10_000 });
+
+    // a corridor patrol along the road, assigned to the chosen drone after a confirmation
+    await page.locator('[data-command=road-patrol]').click();
+    const planned = page.locator('[data-test=road-plan]');
+    await planned.waitFor({ timeout: 10_000 });
+    const plan = (await server.api('GET', `/api/plans/${await planned.getAttribute('data-plan')}`)).body;
+    expect(plan.kind).toBe('corridor');
+    await page.locator('[data-command=road-assign]').click();
+    expect(await page.locator('[data-test=confirm-message]').textContent()).toContain('走廊巡逻');
+    await page.locator('[data-test=confirm-ok]').click();
+    await page.locator(`[data-test=assign-results] tr[data-drone="${droneId}"][data-result=started]`).waitFor({ timeout: 20_000 });
+    await waitFor(() => sim.drones[0]!.truth().armed, { what: 'the drone armed for the patrol', timeoutMs: 15_000, intervalMs: 100 });
+    await browser.screenshot('console-traffic-actions-zh');
+    await expectOneLanguage(page, 'zh-CN');
+    await switchLanguage(page, 'en');
+    // (by now the 5 s window may have passed without sightings: the road is free again, and logged so)
+    expect(await listed.textContent()).toMatch(/^光谷大道（测试）(jammed|free)/);
+    expect(await page.locator('[data-test=events] li[data-kind=traffic]').last().textContent()).toMatch(/光谷大道（测试） Traffic: free → jammed$/);
+    await expectOneLanguage(page, 'en');
+    await switchLanguage(page, 'zh-CN');
+    expect(offHost(browser.requests)).toEqual([]);
+  }, 55_000);
+});
