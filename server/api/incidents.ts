@@ -77,7 +77,7 @@ export function incidentRoutes(deps: AppDeps, incidents: IncidentService): Fasti
         }, { additionalProperties: false }),
         response: withErrors({ 200: Type.Object({ incidents: Type.Array(IncidentSchema) }) }, 400),
       },
-    }, async (req) => ({ incidents: incidents.list(req.query) }));
+    }, async (req) => ({ incidents: incidents.list({ ...req.query, ...(req.query.since ? { since: new Date(req.query.since).toISOString() } : {}) }) }));
 
     app.get('/api/incidents/:id', {
       config: { role: 'viewer' },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /** Plans: planned (and checked against the airspace) on POST, stored, assigned to drones. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -76,18 +77,28 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     }, async (req) => {
       const p = stored(req.params.id);
       const sessions = req.body.droneIds.map((id) => findDrone(deps.fleet, id));
+      // held while their part is uploaded and started: no dispatcher may take them meanwhile
+      const holdId = `assigning:${p.id}:${randomUUID().slice(0, 8)}`;
+      const held: string[] = [];
       for (const s of sessions) {
+        if (!deps.patrols || deps.patrols.hold(s.id, holdId)) { held.push(s.id); continue; }
+        for (const h of held) deps.tasks?.release(h, holdId);
         const task = deps.tasks?.taskOf(s.id);
-        if (task && !task.pausable) throw new AppError('DRONE_BUSY', `drone ${s.id} is on ${task.kind} ${task.id}: assign it when that is over`, { droneId: s.id, task: task.kind, taskId: task.id });
+        throw new AppError('DRONE_BUSY', `drone ${s.id} is on ${task?.kind} ${task?.id}: assign it when that is over`, { droneId: s.id, task: task?.kind, taskId: task?.id });
       }
-      const assignments = await assignPlan(p, sessions, {
-        missions: deps.missions,
-        airspace: airspaceOf(deps.store.geofences.list()),
-        nowIso: () => new Date(deps.clock.nowMs()).toISOString(),
-        run: (droneId, part, fn) => audited(deps, req, droneId, 'plan:assign', { planId: p.id, part }, fn),
-      });
-      deps.store.plans.setAssignments(p.id, [...p.assignments, ...assignments]);
-      for (const a of assignments) if (a.result === 'started') deps.patrols?.started(a.droneId, p.id, a.part);
+      let assignments: Awaited<ReturnType<typeof assignPlan>> = [];
+      try {
+        assignments = await assignPlan(p, sessions, {
+          missions: deps.missions,
+          airspace: airspaceOf(deps.store.geofences.list()),
+          nowIso: () => new Date(deps.clock.nowMs()).toISOString(),
+          run: (droneId, part, fn) => audited(deps, req, droneId, 'plan:assign', { planId: p.id, part }, fn),
+        });
+        deps.store.plans.setAssignments(p.id, [...p.assignments, ...assignments]);
+        for (const a of assignments) if (a.result === 'started') deps.patrols?.started(a.droneId, holdId, p.id, a.part);
+      } finally {
+        for (const h of held) deps.tasks?.release(h, holdId);
+      }
       return { planId: p.id, assignments };
     });
 

@@ -179,7 +179,9 @@ export function trafficRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     }, async (req, reply) => {
       const r = road(deps.store, req.params.id);
       const session = findDrone(deps.fleet, req.body.droneId);
-      const spot = traffic.hotspot(r.id)!;
+      const spot = traffic.hotspot(r.id);
+      const level = traffic.segment(r.id)?.level;
+      if (!spot || !level) throw new AppError('NOT_FOUND', `road ${r.id} is not monitored (yet): try again in a moment`);
       const params = { ...(FITS_TEMPLATE.test(r.name) ? { road: r.name } : {}), ...req.body.params };
       const input = {
         template: 'traffic-guidance', params, lang: req.body.lang ?? 'zh-CN' as const, target: { lat: spot.lat, lon: spot.lon },
@@ -188,7 +190,7 @@ export function trafficRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       const operator = req.principal?.name ?? 'anonymous';
       const started = await audited(deps, req, session.id, 'broadcast', { roadId: r.id, ...input }, async () => deps.broadcasts.broadcast(session, input, operator));
       const b = started.broadcast;
-      return reply.status(202).send({ id: b.id, state: b.state, droneId: session.id, roadId: r.id, level: traffic.segment(r.id)!.level, text: b.text, target: spot });
+      return reply.status(202).send({ id: b.id, state: b.state, droneId: session.id, roadId: r.id, level, text: b.text, target: spot });
     });
   };
 }

@@ -8,7 +8,15 @@ import type { Drone } from '../contracts/drone.ts';
 import { HOMEBOUND_MODES, type PatrolBook } from './patrols.ts';
 import type { TaskBoard } from './task-board.ts';
 
+/** A drone that just failed a task (refused a command, lost its link, left on its own) rests this long. */
+export const REST_AFTER_FAILURE_MS = 15_000;
+
 export type Unavailable = (drone: Drone) => string | null;
+
+/** Flying home or landing on its own (a failsafe, a pilot), not because this server sent it home. */
+export function homeboundOnItsOwn(d: Drone, patrols: PatrolBook): boolean {
+  return d.armed && !d.landed && HOMEBOUND_MODES.has(d.mode) && !(d.mode === 'RTL' && patrols.sentHomeByServer(d.id));
+}
 
 export function unavailability(o: { tasks: TaskBoard; patrols: PatrolBook; busyElsewhere?: (droneId: string) => boolean; resting: (droneId: string) => boolean }): Unavailable {
   return (d) => {
@@ -16,7 +24,7 @@ export function unavailability(o: { tasks: TaskBoard; patrols: PatrolBook; busyE
     if (task && !task.pausable) return `on ${task.kind} ${task.id}`;
     if (o.busyElsewhere?.(d.id)) return 'holding an overwatch station';
     if (o.resting(d.id)) return 'resting after a failed task';
-    if (d.armed && !d.landed && HOMEBOUND_MODES.has(d.mode) && !(d.mode === 'RTL' && o.patrols.sentHomeByServer(d.id))) return `going home or landing on its own (${d.mode})`;
+    if (homeboundOnItsOwn(d, o.patrols)) return `going home or landing on its own (${d.mode})`;
     return null;
   };
 }

@@ -4,7 +4,10 @@
  * waiting at each corner until the drone is there. Resolves once the last point is commanded;
  * whoever called watches for the arrival (on-scene) itself.
  */
-import type { LatLon } from '../planning/index.ts';
+import { AppError } from '../errors.ts';
+import type { Airspace, LatLon } from '../planning/index.ts';
+import { checkAirspace } from './plan-assignment.ts';
+import { transit } from './transit.ts';
 import type { DroneSession } from './drone-session.ts';
 import { executeCommand } from './drone-commands.ts';
 import { distanceM } from './distance.ts';
@@ -16,15 +19,36 @@ export interface GuidedFlightOptions {
   slowestMps?: number;
 }
 
-export async function flyPath(session: DroneSession, path: LatLon[], altitudeM: number, opts: GuidedFlightOptions = {}): Promise<void> {
+/**
+ * `stillOn` is asked before every command: once the task is over (released, the drone lost, its
+ * failsafe took it home) the flight stops there and nothing more is sent.
+ */
+export async function flyPath(session: DroneSession, path: LatLon[], altitudeM: number, stillOn: () => boolean, opts: GuidedFlightOptions = {}): Promise<void> {
   const cornerRadiusM = opts.cornerRadiusM ?? 8;
   const slowestMps = opts.slowestMps ?? 2;
+  const check = () => {
+    if (!stillOn()) throw new AppError('DRONE_BUSY', 'the task ended before the drone got there: nothing more was sent');
+  };
+  check();
   if (!session.state.armed || session.state.landed) await executeCommand(session, { type: 'takeoff', altitudeM });
   for (const [i, p] of path.entries()) {
+    check();
     await executeCommand(session, { type: 'goto', lat: p.lat, lon: p.lon, altitudeM });
     if (i === path.length - 1) return;
     const from = session.state.position;
     const legM = from ? distanceM(from, p) : 1000;
     await session.until((d) => d.position !== null && distanceM(d.position, p) <= cornerRadiusM, 60_000 + (1000 * legM) / slowestMps, `the drone did not reach corner ${i + 1} of its route`);
   }
+}
+
+/**
+ * To a scene at `altitudeM`: the transit round no-fly zones (refused with AIRSPACE_VIOLATION when
+ * there is none, or when the way leaves the operating area or the altitude band), then flyPath.
+ */
+export async function flyToScene(session: DroneSession, scene: LatLon, altitudeM: number, airspace: Airspace, stillOn: () => boolean): Promise<void> {
+  const from = session.state.position;
+  const way = from ? transit(from, scene, airspace, altitudeM) : { ok: true as const, path: [scene], lengthM: 0 };
+  if (!way.ok) throw new AppError('AIRSPACE_VIOLATION', way.reason);
+  checkAirspace([...(from ? [{ lat: from.lat, lon: from.lon, altitudeM }] : []), ...way.path.map((p) => ({ lat: p.lat, lon: p.lon, altitudeM }))], airspace);
+  await flyPath(session, way.path, altitudeM, stillOn);
 }

@@ -45,7 +45,9 @@ export interface PatrolOptions {
 
 const MISSION_MODES = new Set(['AUTO', 'MISSION']);
 /** The drone is going home or landing (its failsafe, a pilot): the server never countermands that. */
-export const HOMEBOUND_MODES: ReadonlySet<string> = new Set(['RTL', 'SMART_RTL', 'LAND']);
+export const HOMEBOUND_MODES: ReadonlySet<string> = new Set(['RTL', 'SMART_RTL', 'AUTO_RTL', 'LAND']);
+/** A patrol whose drone is still on the ground this long after its start never took off: it ends. */
+const NEVER_FLEW_MS = 30_000;
 
 export class PatrolBook {
   private readonly patrols = new Map<string, PatrolRecord>();
@@ -64,12 +66,19 @@ export class PatrolBook {
     o.fleet.onChange((session) => this.watch(session));
   }
 
-  /** The drone has started flying a plan part: it patrols until it lands or leaves the mission. */
-  started(droneId: string, planId: string, part: string): void {
+  /**
+   * Holds the drone while its plan is uploaded and started (no dispatcher may take it meanwhile);
+   * false when it is busy. Then `started` or `release(droneId, holdId)`.
+   */
+  hold(droneId: string, holdId: string): boolean {
+    if (this.o.tasks.taskOf(droneId)?.kind === 'patrol') this.patrols.delete(droneId);
+    return this.o.tasks.replace(droneId, (t) => !t || t.kind === 'patrol', { kind: 'patrol', id: holdId, sinceMs: this.o.clock.nowMs() });
+  }
+
+  /** The drone held by `holdId` has started flying a plan part: it patrols until it lands or leaves the mission. */
+  started(droneId: string, holdId: string, planId: string, part: string): void {
     const id = `patrol:${planId}:${part}`;
-    const current = this.o.tasks.taskOf(droneId);
-    if (current?.kind === 'patrol') this.end(droneId, 'replaced by a new patrol');
-    if (!this.o.tasks.claim(droneId, { kind: 'patrol', id, sinceMs: this.o.clock.nowMs(), pausable: true })) return;
+    if (!this.o.tasks.replace(droneId, (t) => t?.id === holdId, { kind: 'patrol', id, sinceMs: this.o.clock.nowMs(), pausable: true })) return;
     this.patrols.set(droneId, { droneId, planId, part, startedAtMs: this.o.clock.nowMs(), pausedAtSeq: null, seenFlying: false });
   }
 
@@ -89,6 +98,7 @@ export class PatrolBook {
     const session = this.o.fleet.get(droneId);
     const patrol = this.o.tasks.pausedOf(droneId)?.kind === 'patrol' ? this.patrols.get(droneId) : undefined;
     let outcome: ReturnOutcome = 'stays';
+    if (this.o.tasks.taskOf(droneId)?.id !== taskId) return outcome; // the drone is no longer this task's: send it nothing
     try {
       const flying = session?.state.connected && session.state.armed && !session.state.landed;
       if (!session || !flying || HOMEBOUND_MODES.has(session.state.mode)) return outcome;
@@ -113,19 +123,20 @@ export class PatrolBook {
     }
   }
 
-  /** A patrol ends when the drone is disarmed, or leaves the mission while no task paused it. */
   /** In RTL because this server sent it home after a task (not its failsafe, not a pilot). */
   sentHomeByServer(droneId: string): boolean {
     return this.sentHome.has(droneId);
   }
 
+  /** A patrol ends when the drone is disarmed, heads home, or leaves the mission while no task paused it. */
   private watch(session: DroneSession): void {
     if (this.sentHome.has(session.id) && (session.state.mode !== 'RTL' || !session.state.armed)) this.sentHome.delete(session.id);
     const p = this.patrols.get(session.id);
     if (!p || p.pausedAtSeq !== null) return;
     const s = session.state;
     if (this.o.tasks.taskOf(session.id)?.kind !== 'patrol') return;
-    if (!s.armed && p.seenFlying) return this.end(session.id, 'landed');
+    if (!s.armed && (p.seenFlying || this.o.clock.nowMs() - p.startedAtMs > NEVER_FLEW_MS)) return this.end(session.id, 'landed');
+    if (s.armed && !s.landed && HOMEBOUND_MODES.has(s.mode)) return this.end(session.id, `going home or landing (${s.mode})`);
     if (MISSION_MODES.has(s.mode) && s.armed && !s.landed) p.seenFlying = true;
     else if (p.seenFlying && s.connected) this.end(session.id, `left the mission (${s.mode})`);
   }

@@ -38,6 +38,13 @@ export class TaskBoard {
     return true;
   }
 
+  /** Swaps the drone's task for `task` in one step when `current` accepts what it has now (no handlers run). */
+  replace(droneId: string, current: (task: Task | undefined) => boolean, task: Task): boolean {
+    if (!current(this.tasks.get(droneId))) return false;
+    this.tasks.set(droneId, task);
+    return true;
+  }
+
   /** Ends the task; a paused task under it becomes the drone's task again. */
   release(droneId: string, taskId: string): void {
     const task = this.tasks.get(droneId);

@@ -9,8 +9,18 @@ export type Transit = { ok: true; path: LatLon[]; lengthM: number } | { ok: fals
 
 export function transit(from: LatLon, to: LatLon, airspace: Airspace, altitudeM: number): Transit {
   const straight = validateRoute([{ ...from, altitudeM }, { ...to, altitudeM }], airspace);
-  if (!straight.some((v) => v.kind === 'enters-no-fly')) return { ok: true, path: [to], lengthM: distanceM(from, to) };
+  if (straight.length === 0) return { ok: true, path: [to], lengthM: distanceM(from, to) };
+  const other = straight.find((v) => v.kind !== 'enters-no-fly');
+  if (other) return { ok: false, reason: `${other.kind} ${other.zoneId} by ${other.byM} m` };
   const r = routeAround(from, to, airspace, { altitudeM });
   if (!r.ok) return { ok: false, reason: r.message };
   return { ok: true, path: r.path.slice(1), lengthM: r.lengthM };
+}
+
+/** The dispatcher's path length: the transit's, or null when there is none. */
+export function transitLengthM(airspace: Airspace, altitudeM: number): (from: LatLon, to: LatLon) => number | null {
+  return (from, to) => {
+    const t = transit(from, to, airspace, altitudeM);
+    return t.ok ? t.lengthM : null;
+  };
 }

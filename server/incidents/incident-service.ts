@@ -13,23 +13,24 @@ import type { Drone } from '../contracts/drone.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { auditedAction } from '../fleet/audited-action.ts';
-import { unavailability, type Unavailable } from '../fleet/availability.ts';
+import { homeboundOnItsOwn, REST_AFTER_FAILURE_MS, unavailability, type Unavailable } from '../fleet/availability.ts';
 import { DEFAULT_DISPATCH_PROFILE, rankForDispatch, type Candidate, type DispatchProfile, type Rejection } from '../fleet/dispatcher.ts';
 import { distanceM } from '../fleet/distance.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import { flyPath } from '../fleet/guided-flight.ts';
-import { HOMEBOUND_MODES, type DroneAction, type PatrolBook } from '../fleet/patrols.ts';
+import { flyToScene } from '../fleet/guided-flight.ts';
+import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
-import { transit } from '../fleet/transit.ts';
+import { transitLengthM } from '../fleet/transit.ts';
 import type { IncidentFilter, Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
 import { dronesMissing, reportIncident, stepIncident, type Incident, type IncidentAction, type IncidentEvent, type IncidentOutcome } from './incident.ts';
 
 export const INCIDENT_OPERATOR = 'incident-dispatch';
-const DRONE_COOLDOWN_MS = 15_000;
 const RETRY_EVERY_MS = 5000;
+/** A drone lost twice on one incident is not sent to it again. */
+const MAX_TRIES_PER_DRONE = 2;
 
 
 export interface IncidentConfig {
@@ -74,17 +75,22 @@ export class IncidentService {
   private readonly profile: DispatchProfile;
   private closed = false;
   private readonly retry: TimerHandle;
+  private readonly deadlines = new Set<TimerHandle>();
 
   constructor(private readonly o: IncidentOptions) {
     this.config = { ...DEFAULT_INCIDENT_CONFIG, ...o.config };
     this.profile = o.profile ?? DEFAULT_DISPATCH_PROFILE;
     this.unavailable = unavailability({ tasks: o.tasks, patrols: o.patrols, ...(o.busyElsewhere ? { busyElsewhere: o.busyElsewhere } : {}), resting: (d) => (this.coolingUntilMs.get(d) ?? 0) > this.now() });
     this.act = auditedAction({ fleet: o.fleet, store: o.store, clock: o.clock, operator: INCIDENT_OPERATOR, isClosed: () => this.closed });
-    for (const i of o.store.incidents.list({ status: 'open', limit: 1000 })) this.open.set(i.id, i);
+    for (const i of o.store.incidents.list({ status: 'open', limit: 1000 })) {
+      this.open.set(i.id, i);
+      // after a restart its drones are still its own: hold them again
+      for (const r of i.responders) if (r.state !== 'lost' && r.state !== 'released') o.tasks.claim(r.droneId, { kind: 'incident', id: i.id, sinceMs: o.clock.nowMs() });
+    }
     o.fleet.onChange((session) => this.watch(session));
     o.fleet.onEvent((e) => {
       if (e.kind !== 'link-lost' || !e.droneId) return;
-      this.coolingUntilMs.set(e.droneId, this.now() + DRONE_COOLDOWN_MS);
+      this.coolingUntilMs.set(e.droneId, this.now() + REST_AFTER_FAILURE_MS);
       for (const i of [...this.open.values()]) this.apply(i.id, { kind: 'droneLost', droneId: e.droneId, reason: 'link lost', atMs: this.now() });
     });
     o.tasks.onReleased(() => this.dispatchQueued());
@@ -95,6 +101,7 @@ export class IncidentService {
   close(): void {
     this.closed = true;
     this.retry.cancel();
+    for (const d of this.deadlines) d.cancel();
   }
 
   report(input: ReportInput, by: string): Incident {
@@ -134,12 +141,8 @@ export class IncidentService {
   /** Who would go to this point now, and why the others would not (the same ranking dispatch uses). */
   rank(lat: number, lon: number): { candidates: Candidate[]; rejected: Rejection[] } {
     const airspace = airspaceOf(this.o.store.geofences.list());
-    const pathLengthM = (from: { lat: number; lon: number }, to: { lat: number; lon: number }) => {
-      const t = transit(from, to, airspace, this.config.hoverAltitudeM);
-      return t.ok ? t.lengthM : null;
-    };
     return rankForDispatch(this.o.fleet.list(), { lat, lon, altitudeM: this.config.hoverAltitudeM, watchS: this.config.watchS },
-      this.unavailable, this.profile, pathLengthM);
+      this.unavailable, this.profile, transitLengthM(airspace, this.config.hoverAltitudeM));
   }
 
   private now(): number {
@@ -171,7 +174,18 @@ export class IncidentService {
     for (const a of actions) {
       switch (a.kind) {
         case 'requestDrones': this.dispatchQueued(); break;
-        case 'flyTo': void this.flyTo(i.id, a.droneId); break;
+        case 'flyTo': {
+          void this.flyTo(i.id, a.droneId);
+          // a responder that is not there in twice its estimate (plus two minutes) has failed: send another
+          const etaS = i.responders.find((r) => r.droneId === a.droneId && r.state !== 'lost')?.etaS ?? 60;
+          const deadline = this.o.clock.setTimeout(() => {
+            this.deadlines.delete(deadline);
+            const r = this.open.get(i.id)?.responders.find((x) => x.droneId === a.droneId && x.state !== 'lost' && x.state !== 'released');
+            if (r && r.state !== 'on-scene') this.apply(i.id, { kind: 'droneLost', droneId: a.droneId, reason: `not on scene ${Math.round(2 * etaS + 120)} s after dispatch`, atMs: this.now() });
+          }, (2 * etaS + 120) * 1000);
+          this.deadlines.add(deadline);
+          break;
+        }
         case 'release': void this.release(i.id, a.droneId); break;
       }
     }
@@ -179,6 +193,7 @@ export class IncidentService {
 
   /** Most urgent first, then oldest: each incident still short of drones gets the earliest arrivals free. */
   private dispatchQueued(): void {
+    if (this.closed) return;
     const waiting = [...this.open.values()].filter((i) => dronesMissing(i) > 0)
       .sort((a, b) => a.priority - b.priority || a.reportedAt.localeCompare(b.reportedAt));
     for (const i of waiting) this.dispatch(i.id);
@@ -198,7 +213,8 @@ export class IncidentService {
     let missing = dronesMissing(i);
     for (const cand of candidates) {
       if (missing === 0) return;
-      if (this.open.get(id)?.responders.some((r) => r.droneId === cand.droneId && r.state !== 'lost')) continue;
+      const tries = this.open.get(id)!.responders.filter((r) => r.droneId === cand.droneId);
+      if (tries.some((r) => r.state !== 'lost') || tries.length >= MAX_TRIES_PER_DRONE) continue;
       if (!this.o.tasks.claim(cand.droneId, { kind: 'incident', id, sinceMs: this.now() })) continue;
       this.o.logger.info({ incident: id, droneId: cand.droneId, etaS: cand.etaS, airborne: cand.airborne }, 'incident: drone dispatched');
       this.apply(id, { kind: 'droneAssigned', droneId: cand.droneId, etaS: cand.etaS, airborne: cand.airborne, atMs: this.now() });
@@ -215,18 +231,13 @@ export class IncidentService {
     if (!i) return;
     const altitudeM = this.config.hoverAltitudeM;
     try {
-      await this.act(droneId, 'incident:fly', { incidentId: id, lat: i.lat, lon: i.lon, altitudeM }, async (s) => {
-        const from = s.state.position;
-        const airspace = airspaceOf(this.o.store.geofences.list());
-        const way = from ? transit(from, i, airspace, altitudeM) : { ok: true as const, path: [{ lat: i.lat, lon: i.lon }], lengthM: 0 };
-        if (!way.ok) throw new AppError('AIRSPACE_VIOLATION', way.reason);
-        checkAirspace([...(from ? [{ lat: from.lat, lon: from.lon, altitudeM }] : []), ...way.path.map((p) => ({ ...p, altitudeM }))], airspace);
-        await flyPath(s, way.path, altitudeM);
-      });
+      const stillOn = () => this.o.tasks.taskOf(droneId)?.id === id && !homeboundOnItsOwn(this.o.fleet.get(droneId)!.state, this.o.patrols);
+      await this.act(droneId, 'incident:fly', { incidentId: id, lat: i.lat, lon: i.lon, altitudeM },
+        (s) => flyToScene(s, i, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
       this.watch(this.o.fleet.get(droneId)!);
     } catch (err) {
       this.o.logger.warn({ incident: id, droneId, err: (err as Error).message }, 'incident: the drone could not go; trying another');
-      this.coolingUntilMs.set(droneId, this.now() + DRONE_COOLDOWN_MS);
+      this.coolingUntilMs.set(droneId, this.now() + REST_AFTER_FAILURE_MS);
       this.apply(id, { kind: 'droneLost', droneId, reason: (err as Error).message, atMs: this.now() });
     }
   }
@@ -241,8 +252,8 @@ export class IncidentService {
     for (const i of [...this.open.values()]) {
       const r = i.responders.find((x) => x.droneId === session.id && (x.state === 'dispatched' || x.state === 'airborne' || x.state === 'on-scene'));
       if (!r || !s.position) continue;
-      if (r.state !== 'dispatched' && HOMEBOUND_MODES.has(s.mode)) {
-        this.coolingUntilMs.set(session.id, this.now() + DRONE_COOLDOWN_MS);
+      if (r.state !== 'dispatched' && homeboundOnItsOwn(s, this.o.patrols)) {
+        this.coolingUntilMs.set(session.id, this.now() + REST_AFTER_FAILURE_MS);
         this.apply(i.id, { kind: 'droneLost', droneId: session.id, reason: `left the scene (${s.mode})`, atMs: this.now() });
         continue;
       }

@@ -12,13 +12,13 @@ import type { Observation } from '../contracts/zone.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { DEFAULT_DISPATCH_PROFILE, distanceM, rankForDispatch, type DispatchProfile } from '../fleet/dispatcher.ts';
-import { executeCommand } from '../fleet/drone-commands.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import { checkAirspace } from '../fleet/plan-assignment.ts';
+import { transitLengthM } from '../fleet/transit.ts';
 import { auditedAction } from '../fleet/audited-action.ts';
-import { unavailability, type Unavailable } from '../fleet/availability.ts';
-import { HOMEBOUND_MODES, type DroneAction, type PatrolBook } from '../fleet/patrols.ts';
+import { homeboundOnItsOwn, REST_AFTER_FAILURE_MS, unavailability, type Unavailable } from '../fleet/availability.ts';
+import { flyToScene } from '../fleet/guided-flight.ts';
+import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
@@ -57,7 +57,6 @@ export interface AdvisoryOptions {
 }
 
 export const ADVISORY_OPERATOR = 'advisory-loop';
-const DRONE_COOLDOWN_MS = 15_000;
 
 const TEMPLATE_OF_ZONE: Record<Zone['kind'], string> = {
   'temporary-stop': 'parking-advisory',
@@ -87,7 +86,7 @@ export class AdvisoryService {
     opts.fleet.onChange((session) => this.checkOnScene(session));
     opts.fleet.onEvent((e) => {
       if (e.kind !== 'link-lost') return;
-      if (e.droneId) this.coolingUntilMs.set(e.droneId, this.now() + DRONE_COOLDOWN_MS);
+      if (e.droneId) this.coolingUntilMs.set(e.droneId, this.now() + REST_AFTER_FAILURE_MS);
       for (const c of this.open.values()) if (c.droneId === e.droneId) this.apply(c.id, { kind: 'droneLost', reason: 'link lost', atMs: this.now() });
     });
     opts.tasks.onReleased(() => this.dispatchQueued());
@@ -187,7 +186,8 @@ export class AdvisoryService {
   private dispatch(id: string): void {
     const c = this.open.get(id);
     if (!c || c.state !== 'detected') return;
-    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, this.unavailable, this.o.profile);
+    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, this.unavailable, this.o.profile,
+      transitLengthM(airspaceOf(this.o.store.geofences.list()), this.o.hoverAltitudeM));
     for (const cand of candidates) {
       if (!this.o.tasks.claim(cand.droneId, { kind: 'advisory', id, sinceMs: this.now() })) continue;
       this.o.logger.info({ advisory: id, droneId: cand.droneId, etaS: cand.etaS }, 'advisory: drone dispatched');
@@ -203,26 +203,22 @@ export class AdvisoryService {
   private async flyTo(id: string, droneId: string, lat: number, lon: number): Promise<void> {
     const altitudeM = this.o.hoverAltitudeM;
     try {
-      await this.act(droneId, 'advisory:fly', { advisoryId: id, lat, lon, altitudeM }, async (s) => {
-        const airspace = airspaceOf(this.o.store.geofences.list());
-        const from = s.state.position ? [{ lat: s.state.position.lat, lon: s.state.position.lon, altitudeM }] : [];
-        checkAirspace([...from, { lat, lon, altitudeM }], airspace);
-        if (!s.state.armed || s.state.landed) await executeCommand(s, { type: 'takeoff', altitudeM });
-        await executeCommand(s, { type: 'goto', lat, lon, altitudeM });
-      });
+      const stillOn = () => this.o.tasks.taskOf(droneId)?.id === id && !homeboundOnItsOwn(this.o.fleet.get(droneId)!.state, this.o.patrols);
+      await this.act(droneId, 'advisory:fly', { advisoryId: id, lat, lon, altitudeM },
+        (s) => flyToScene(s, { lat, lon }, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
       this.checkOnScene(this.o.fleet.get(droneId)!);
     } catch (err) {
       this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: the drone could not go; trying another');
-      this.coolingUntilMs.set(droneId, this.now() + DRONE_COOLDOWN_MS);
+      this.coolingUntilMs.set(droneId, this.now() + REST_AFTER_FAILURE_MS);
       this.apply(id, { kind: 'droneLost', reason: (err as Error).message, atMs: this.now() });
     }
   }
 
   private checkOnScene(session: DroneSession): void {
     for (const c of [...this.open.values()]) {
-      if (c.droneId === session.id && c.state !== 'detected' && HOMEBOUND_MODES.has(session.state.mode)) {
+      if (c.droneId === session.id && c.state !== 'detected' && homeboundOnItsOwn(session.state, this.o.patrols)) {
         // its failsafe or a pilot took it home: the case needs another drone, and this one is left alone
-        this.coolingUntilMs.set(session.id, this.now() + DRONE_COOLDOWN_MS);
+        this.coolingUntilMs.set(session.id, this.now() + REST_AFTER_FAILURE_MS);
         this.apply(c.id, { kind: 'droneLost', reason: `left the scene (${session.state.mode})`, atMs: this.now() });
         continue;
       }

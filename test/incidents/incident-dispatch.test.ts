@@ -126,6 +126,22 @@ describe('incident dispatch', () => {
     expect(['RTL', 'LAND']).toContain(sim!.drones[simIndexOf(first)]!.truth().modeName);
   }, 120_000);
 
+  it('stops a flight when the incident is closed during take-off: the drone is sent home, never on to the scene', async () => {
+    const [only] = await setup(1);
+    const reported = (await server!.api('POST', '/api/incidents', { ...north(300), kind: 'fight', priority: 1 })).body;
+    expect(reported.droneId).toBe(only);
+    await waitFor(() => sim!.drones[0]!.truth().armed, { what: 'arming for take-off', timeoutMs: 20_000 });
+    await server!.api('POST', `/api/incidents/${reported.id}/close`, { outcome: 'cancelled' });
+    // whatever the take-off was doing when the incident closed, no go-to toward the scene follows
+    await waitFor(async () => (await server!.api('GET', `/api/audit?droneId=${only}`)).body.entries.find((e: any) => e.action === 'incident:fly')?.result, { what: 'the flight finished', timeoutMs: 30_000 });
+    const fly = (await server!.api('GET', `/api/audit?droneId=${only}`)).body.entries.find((e: any) => e.action === 'incident:fly');
+    expect(fly.result).toMatchObject({ ok: false, code: 'DRONE_BUSY' });
+    await new Promise((r) => setTimeout(r, 3000));
+    const t = sim!.drones[0]!.truth();
+    expect(metresBetween(t, north(300))).toBeGreaterThan(250);
+    expect(t.modeName).not.toBe('GUIDED');
+  }, 90_000);
+
   it('serves the most urgent waiting incident first when the only drone comes free', async () => {
     const [only] = await setup(1);
     const first = (await server!.api('POST', '/api/incidents', { ...north(150), kind: 'crash', priority: 3 })).body;

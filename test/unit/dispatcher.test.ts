@@ -58,3 +58,17 @@ describe('dispatcher', () => {
     expect(candidates[1]!.etaS - candidates[0]!.etaS).toBeGreaterThan(500 / 4 - 500 / 16 - 1);
   });
 });
+
+describe('transit to a scene', () => {
+  it('goes round a no-fly zone, but refuses a scene outside the operating area or above the ceiling', async () => {
+    const { transit } = await import('../../server/fleet/transit.ts');
+    const sq = (c: { lat: number; lon: number }, m: number) => ({ type: 'Polygon' as const, coordinates: [[[c.lon - m * M, c.lat - m * M], [c.lon + m * M, c.lat - m * M], [c.lon + m * M, c.lat + m * M], [c.lon - m * M, c.lat + m * M], [c.lon - m * M, c.lat - m * M]]] });
+    const mid = { lat: HOME.lat + 500 * M, lon: HOME.lon };
+    const airspace = { operatingArea: sq(HOME, 2000), noFly: [{ id: 'roof', polygon: sq(mid, 100) }], ceilingM: 120 };
+    const round = transit(HOME, { lat: HOME.lat + 1000 * M, lon: HOME.lon }, airspace, 40);
+    expect(round.ok && round.lengthM > 1000 && round.path.length > 1).toBe(true);
+    const outside = transit(HOME, { lat: HOME.lat + 3000 * M, lon: HOME.lon }, airspace, 40);
+    expect(outside).toMatchObject({ ok: false, reason: expect.stringMatching(/^leaves-operating-area/) });
+    expect(transit(HOME, { lat: HOME.lat + 100 * M, lon: HOME.lon }, airspace, 150)).toMatchObject({ ok: false, reason: expect.stringMatching(/^above-ceiling/) });
+  });
+});
