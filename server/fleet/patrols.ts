@@ -123,6 +123,17 @@ export class PatrolBook {
     }
   }
 
+  /**
+   * A flight that stopped because its task ended (e.g. closed during take-off) may leave the drone
+   * hovering with nothing to do: when it is flying, free and not already homebound, send it home.
+   */
+  async homeIfIdle(droneId: string, act: DroneAction): Promise<void> {
+    const s = this.o.fleet.get(droneId)?.state;
+    if (!s?.connected || !s.armed || s.landed || HOMEBOUND_MODES.has(s.mode) || this.o.tasks.taskOf(droneId)) return;
+    await act(droneId, 'return-home', { reason: 'its task ended during the flight' }, (session) => executeCommand(session, { type: 'rtl' }));
+    this.sentHome.add(droneId);
+  }
+
   /** In RTL because this server sent it home after a task (not its failsafe, not a pilot). */
   sentHomeByServer(droneId: string): boolean {
     return this.sentHome.has(droneId);

@@ -236,6 +236,11 @@ export class IncidentService {
         (s) => flyToScene(s, i, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
       this.watch(this.o.fleet.get(droneId)!);
     } catch (err) {
+      if (this.o.tasks.taskOf(droneId)?.id !== id) {
+        // the task ended while the drone was on its way: nothing more for it here; home if it is left hovering
+        await this.o.patrols.homeIfIdle(droneId, (d, action, request, fn) => this.act(d, `incident:${action}`, { incidentId: id, ...(request as object) }, fn)).catch(() => {});
+        return;
+      }
       this.o.logger.warn({ incident: id, droneId, err: (err as Error).message }, 'incident: the drone could not go; trying another');
       this.coolingUntilMs.set(droneId, this.now() + REST_AFTER_FAILURE_MS);
       this.apply(id, { kind: 'droneLost', droneId, reason: (err as Error).message, atMs: this.now() });

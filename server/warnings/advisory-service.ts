@@ -208,6 +208,11 @@ export class AdvisoryService {
         (s) => flyToScene(s, { lat, lon }, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
       this.checkOnScene(this.o.fleet.get(droneId)!);
     } catch (err) {
+      if (this.o.tasks.taskOf(droneId)?.id !== id) {
+        // the task ended while the drone was on its way: nothing more for it here; home if it is left hovering
+        await this.o.patrols.homeIfIdle(droneId, (d, action, request, fn) => this.act(d, `advisory:${action}`, { advisoryId: id, ...(request as object) }, fn)).catch(() => {});
+        return;
+      }
       this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: the drone could not go; trying another');
       this.coolingUntilMs.set(droneId, this.now() + REST_AFTER_FAILURE_MS);
       this.apply(id, { kind: 'droneLost', reason: (err as Error).message, atMs: this.now() });
