@@ -1,7 +1,8 @@
 /**
  * `npm run measure:incidents [-- --minutes 60 --speedup 10 --drones 6 --per-hour 20]`: a simulated
  * shift of incident dispatch. Incidents are reported at random times and places within 1.5 km of the
- * drone base (Optics Valley); each is closed after its drone has watched for 2–4 minutes. The server
+ * drone base (Optics Valley); each is closed after its drone has watched for 2–4 minutes; a ground
+ * crew swaps the packs of drones landed at the base (the simulator has no swap). The server
  * runs on the simulation's clock, so every time is simulated time. Prints the response figures
  * (GET /api/metrics/response's rows) against a ground unit's 180 s, and what pre-positioning the idle
  * drones would gain for incidents like these.
@@ -18,6 +19,7 @@ import { suggestPrepositions } from '../server/incidents/prepositioning.ts';
 import { responseFigures } from '../server/incidents/response-figures.ts';
 import { startServer } from '../server/main.ts';
 import { startSimFleet } from '../simulator/index.ts';
+import { startBatteryCrew } from '../test/overwatch/sim-crew.ts';
 import { DEMO_BASE } from '../simulator/scenario/demo-base.ts';
 import { Prng } from '../simulator/prng.ts';
 
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   const server = await startServer(loadConfig({
     EAGLE_HTTP: '127.0.0.1:0', EAGLE_MAVLINK: `udp:127.0.0.1:${port}`, EAGLE_DB: ':memory:', EAGLE_ADMIN_TOKEN: newToken(), EAGLE_TLOGS: 'off', EAGLE_GROUND_UNIT_S: String(GROUND_UNIT_S),
   }), { clock, logger: pino({ level: 'silent' }) });
+  const crew = startBatteryCrew(sim); // the base's ground crew swaps the packs of landed drones
   const startMs = clock.nowMs();
   const sec = () => (clock.nowMs() - startMs) / 1000;
   // incident times: a Poisson process at `per-hour`, from the 1st minute to 5 minutes before the end
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
   const all = server.incidents.list({ limit: 10_000 });
   const rows = responseFigures(all.map(timingOf), { period: 'all', groundUnitS: { '*': GROUND_UNIT_S } });
   const f = (x: number | null) => (x === null ? '–' : x.toFixed(1));
-  console.log(`\nIncident dispatch over ${minutes} simulated minutes: ${all.length} incidents (${all.filter((i) => i.state === 'released').length} closed), ${values.drones} drones at the base, speedup ${values.speedup}, ground unit ${GROUND_UNIT_S} s\n`);
+  console.log(`\nIncident dispatch over ${minutes} simulated minutes: ${all.length} incidents (${all.filter((i) => i.state === 'released').length} closed), ${values.drones} drones at the base, speedup ${values.speedup}, ground unit ${GROUND_UNIT_S} s, ${crew.swaps} battery swaps at the base\n`);
   console.log('| kind | incidents | report→dispatch median / p90 s | report→on scene median / p90 s | saved vs ground unit s |');
   console.log('|---|--:|--:|--:|--:|');
   for (const r of rows) console.log(`| ${r.kind === '*' ? 'all' : r.kind} | ${r.incidents} | ${f(r.reportToDispatch.medianS)} / ${f(r.reportToDispatch.p90S)} | ${f(r.reportToOnScene.medianS)} / ${f(r.reportToOnScene.p90S)} | ${f(r.savedS)} |`);
