@@ -140,6 +140,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const missions = new MissionService({ clock });
   const overwatch = new OverwatchService({ fleet, missions, store, clock, logger });
   const tasks = new TaskBoard();
+  tasks.onChange((droneId, task) => {
+    const session = fleet.get(droneId);
+    if (!session) return;
+    session.state.task = task ? { kind: task.kind, id: task.id } : null;
+    fleet.touch(session);
+  });
   const patrols = new PatrolBook({ fleet, tasks, clock, logger });
   const incidents = new IncidentService({ fleet, store, clock, logger, tasks, patrols, config: config.incident, busyElsewhere: (id) => overwatch.flies(id) });
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, patrols, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });

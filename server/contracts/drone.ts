@@ -47,6 +47,10 @@ export const Drone = Type.Object({
     }),
     Type.Null(),
   ], { description: "the autopilot's wind estimate (ArduPilot WIND message); null until the vehicle reports one" }),
+  task: Type.Union([
+    Type.Object({ kind: Type.String({ description: 'patrol, incident or advisory' }), id: Type.String() }),
+    Type.Null(),
+  ], { description: 'what the server has the drone doing (its task board); null when it is free' }),
 });
 
 export type Drone = Static<typeof Drone>;

@@ -53,6 +53,7 @@ export function newDroneState(init: { id: string; sysid: number; compid: number;
     statusText: null,
     lastHeartbeatAt: new Date(init.nowMs).toISOString(),
     wind: null,
+    task: null,
   };
 }
 

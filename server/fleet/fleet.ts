@@ -117,6 +117,11 @@ export class Fleet {
     this.emit([event]);
   }
 
+  /** A field the server sets itself (e.g. the drone's task) changed: tell the onChange handlers. */
+  touch(session: DroneSession): void {
+    this.changed(session, this.opts.clock.nowMs());
+  }
+
   /** State changes of any drone (see DroneChangeHandler). */
   onChange(handler: DroneChangeHandler): void {
     this.changeHandlers.push(handler);

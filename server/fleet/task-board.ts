@@ -25,6 +25,7 @@ export class TaskBoard {
   private readonly paused = new Map<string, Task>();
   private readonly releasedHandlers: Handler[] = [];
   private readonly pausedHandlers: Handler[] = [];
+  private readonly changeHandlers: Array<(droneId: string, task: Task | undefined) => void> = [];
 
   /** Claims the drone, pausing a pausable task; false when it is busy. */
   claim(droneId: string, task: Task): boolean {
@@ -35,6 +36,7 @@ export class TaskBoard {
       for (const h of this.pausedHandlers) h(droneId, current);
     }
     this.tasks.set(droneId, task);
+    this.changed(droneId);
     return true;
   }
 
@@ -42,6 +44,7 @@ export class TaskBoard {
   replace(droneId: string, current: (task: Task | undefined) => boolean, task: Task): boolean {
     if (!current(this.tasks.get(droneId))) return false;
     this.tasks.set(droneId, task);
+    this.changed(droneId);
     return true;
   }
 
@@ -56,6 +59,7 @@ export class TaskBoard {
     this.paused.delete(droneId);
     if (resumed) this.tasks.set(droneId, resumed);
     else this.tasks.delete(droneId);
+    this.changed(droneId);
     for (const h of this.releasedHandlers) h(droneId, task);
   }
 
@@ -80,5 +84,15 @@ export class TaskBoard {
 
   onPaused(handler: Handler): void {
     this.pausedHandlers.push(handler);
+  }
+
+  /** The drone's current task changed (claimed, swapped, released). */
+  onChange(handler: (droneId: string, task: Task | undefined) => void): void {
+    this.changeHandlers.push(handler);
+  }
+
+  private changed(droneId: string): void {
+    const task = this.tasks.get(droneId);
+    for (const h of this.changeHandlers) h(droneId, task);
   }
 }

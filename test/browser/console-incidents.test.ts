@@ -103,6 +103,11 @@ describe('console: incidents and response figures in Chromium', () => {
     const responder = sim.drones[ids.indexOf(incident.droneId)]!.truth();
     expect(Math.hypot((responder.lat - lat!) * 111_320, (responder.lon - lon!) * 96_000)).toBeLessThan(30);
     expect(await row.locator('[data-test=incident-drone]').textContent()).toContain(incident.droneId);
+    // the fleet list shows the responder on task (state and task columns), from the stream
+    const fleetRow = page.locator(`tr[data-drone="${incident.droneId}"]`);
+    await page.waitForFunction((id) => document.querySelector(`tr[data-drone="${id}"]`)?.getAttribute('data-state') === 'onTask', incident.droneId, { timeout: 10_000 });
+    expect(await fleetRow.locator('[data-test=task]').textContent()).toBe('警情');
+    expect(await fleetRow.locator('[data-test=state]').textContent()).toBe('执行任务');
     expect(await row.locator('[data-test=incident-elapsed]').textContent()).toMatch(/^报警→到场：\d+ 秒|^报警→到场：\d+ 分 \d+ 秒/);
     await page.evaluate(() => window.__eagle!.map!.idle());
     const [at] = await pagePoints(page, [{ lon: lon!, lat: lat! }]);

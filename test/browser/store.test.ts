@@ -8,7 +8,7 @@ function drone(over: Partial<Drone> = {}): Drone {
     id: 'E01', sysid: 1, compid: 1, callsign: 'E01', autopilot: 'ardupilot', vehicleType: 'quadrotor', connected: true, armed: false, mode: 'STABILIZE',
     landed: true, systemStatus: 'STANDBY', position: { lat: 30.4987, lon: 114.4123, altMslM: 23, altRelM: 0 }, home: null, headingDeg: 0, groundSpeedMps: 0,
     climbMps: 0, attitude: null, battery: { remainingPct: 100, voltageV: 25.2, currentA: 0 }, gps: { fixType: 3, satellites: 14 }, mission: { current: 0, count: 0 },
-    link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: '2026-11-29T10:00:00.000Z', wind: null, ...over,
+    link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: '2026-11-29T10:00:00.000Z', wind: null, task: null, ...over,
   };
 }
 
@@ -32,6 +32,8 @@ describe('console store', () => {
     expect(droneState(drone())).toBe('ground');
     expect(droneState(drone({ armed: true, landed: false, mode: 'GUIDED' }))).toBe('flying');
     expect(droneState(drone({ armed: true, landed: false, mode: 'RTL' }))).toBe('returning');
+    expect(droneState(drone({ armed: true, landed: false, mode: 'GUIDED', task: { kind: 'incident', id: 'inc_1' } }))).toBe('onTask');
+    expect(droneState(drone({ armed: true, landed: false, mode: 'RTL', task: { kind: 'incident', id: 'inc_1' } }))).toBe('returning');
     expect(droneState(drone({ armed: true, landed: false, mode: 'LAND' }))).toBe('returning');
     expect(droneState(drone({ armed: true, landed: true, mode: 'LAND' }))).toBe('ground');
     expect(droneState(drone({ armed: true, landed: false, battery: { remainingPct: 18, voltageV: 21, currentA: 9 } }))).toBe('lowBattery');

@@ -57,6 +57,7 @@ describe('incident dispatch', () => {
     expect(reported.status).toBe(201);
     expect(reported.body).toMatchObject({ state: 'airborne', droneId: air });
     expect(reported.body.steps.map((s: any) => s.state)).toEqual(['reported', 'dispatched', 'airborne']);
+    expect((await server!.api('GET', `/api/drones/${air}`)).body.task).toEqual({ kind: 'incident', id: reported.body.id });
 
     // watch the simulated drone itself: when does it really get within 25 m of the scene at the watch height?
     const airIndex = simIndexOf(air);
@@ -80,6 +81,7 @@ describe('incident dispatch', () => {
     expect(closed.body.state).toBe('released');
     expect(closed.body.steps.map((s: any) => s.state)).toEqual(['reported', 'dispatched', 'airborne', 'on-scene', 'released']);
     await waitFor(() => sim!.drones[airIndex]!.truth().modeName === 'RTL', { what: 'the released drone sent home' });
+    expect((await server!.api('GET', `/api/drones/${air}`)).body.task).toBeNull();
     const again = await server!.api('POST', `/api/incidents/${reported.body.id}/close`, { outcome: 'resolved' });
     expect(again.status).toBe(409);
     const audit = (await server!.api('GET', `/api/audit?droneId=${air}`)).body.entries.map((e: any) => [e.operator, e.action]);

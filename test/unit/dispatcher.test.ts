@@ -14,7 +14,7 @@ function drone(id: string, o: { northM: number; altRelM?: number; flying?: boole
     home: HOME, headingDeg: 0, groundSpeedMps: 0, climbMps: 0, attitude: null,
     battery: { remainingPct: o.batteryPct ?? 90, voltageV: 25, currentA: 1 }, gps: { fixType: 3, satellites: 12 },
     mission: { current: 0, count: 0 }, link: { id: 'udp', remote: 'x', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null,
-    lastHeartbeatAt: new Date().toISOString(), wind: null,
+    lastHeartbeatAt: new Date().toISOString(), wind: null, task: null,
   };
 }
 

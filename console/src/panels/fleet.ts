@@ -8,13 +8,13 @@ import { currentLang, t } from '../i18n/index.ts';
 import { STATE_COLORS } from '../map/colors.ts';
 import { droneState, type ConsoleStore, type DroneState } from '../state/store.ts';
 import { h, raw } from './dom.ts';
-import { batteryText, linkText, modeText, stateLabel } from './format.ts';
+import { batteryText, linkText, modeText, stateLabel, taskText } from './format.ts';
 
-interface Row { tr: HTMLTableRowElement; state: HTMLSpanElement; battery: HTMLTableCellElement; link: HTMLTableCellElement; mode: HTMLTableCellElement; key: string; text: string }
+interface Row { tr: HTMLTableRowElement; state: HTMLSpanElement; battery: HTMLTableCellElement; link: HTMLTableCellElement; task: HTMLTableCellElement; mode: HTMLTableCellElement; key: string; text: string }
 type SortBy = 'callsign' | 'battery' | 'state';
 
 /** Most urgent first when sorting by state. */
-const STATE_RANK: Record<DroneState, number> = { lost: 0, lowBattery: 1, returning: 2, flying: 3, ground: 4 };
+const STATE_RANK: Record<DroneState, number> = { lost: 0, lowBattery: 1, returning: 2, onTask: 3, flying: 4, ground: 5 };
 
 export class FleetPanel {
   readonly el = h('section', { class: 'panel fleet', 'data-test': 'fleet' });
@@ -37,7 +37,7 @@ export class FleetPanel {
 
   /** Language changed: headings, controls and every cell. */
   renderAll(): void {
-    this.head.replaceChildren(h('tr', {}, h('th', {}, t('fleet.col.drone')), h('th', {}, t('fleet.col.state')), h('th', {}, t('fleet.col.battery')), h('th', {}, t('fleet.col.link')), h('th', {}, t('fleet.col.mode'))));
+    this.head.replaceChildren(h('tr', {}, h('th', {}, t('fleet.col.drone')), h('th', {}, t('fleet.col.state')), h('th', {}, t('fleet.col.battery')), h('th', {}, t('fleet.col.link')), h('th', {}, t('fleet.col.task')), h('th', {}, t('fleet.col.mode'))));
     const option = (value: SortBy, key: 'fleet.sort.callsign' | 'fleet.sort.battery' | 'fleet.sort.state') => h('option', { value, selected: this.sortBy === value }, t(key));
     this.controls.replaceChildren(
       h('input', { type: 'search', value: this.filter, placeholder: t('fleet.filter'), title: t('fleet.filter'), 'data-test': 'fleet-filter',
@@ -97,27 +97,29 @@ export class FleetPanel {
       const state = h('span', { class: 'badge', 'data-test': 'state' });
       const battery = h('td', { class: 'num' });
       const link = h('td', {});
+      const task = h('td', { 'data-test': 'task' });
       const mode = h('td', {});
       const tr = h('tr', { 'data-drone': d.id, tabindex: 0, onclick: pick, onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') pick(); } },
-        h('td', {}, raw(d.callsign)), h('td', {}, state), battery, link, mode);
-      row = { tr, state, battery, link, mode, key: '', text: '' };
+        h('td', {}, raw(d.callsign)), h('td', {}, state), battery, link, task, mode);
+      row = { tr, state, battery, link, task, mode, key: '', text: '' };
       this.rows.set(d.id, row);
     }
     const state = droneState(d);
     const pct = d.battery?.remainingPct;
     const selected = d.id === this.store.selectedId;
     // a cheap key of what the row shows; the texts are only built when it changed
-    const key = `${state}|${pct == null ? '' : Math.round(pct)}|${d.connected}|${Math.round(d.link?.packetLossPct ?? 0)}|${d.mode}|${selected}`;
+    const key = `${state}|${pct == null ? '' : Math.round(pct)}|${d.connected}|${Math.round(d.link?.packetLossPct ?? 0)}|${d.mode}|${d.task?.kind ?? ''}|${selected}`;
     if (key === row.key) return;
     row.key = key;
-    const cells = [stateLabel(state), batteryText(d), linkText(d), modeText(d.mode)] as const;
-    row.text = `${d.callsign} ${d.id} ${cells[0]} ${cells[3]} ${d.mode}`.toLowerCase();
+    const cells = [stateLabel(state), batteryText(d), linkText(d), modeText(d.mode), taskText(d)] as const;
+    row.text = `${d.callsign} ${d.id} ${cells[0]} ${cells[3]} ${d.mode} ${cells[4]}`.toLowerCase();
     row.tr.dataset.state = state;
     row.tr.classList.toggle('selected', selected);
     row.state.textContent = cells[0];
     row.state.style.setProperty('--c', STATE_COLORS[state]);
     row.battery.textContent = cells[1];
     row.link.textContent = cells[2];
+    row.task.textContent = cells[4];
     row.link.className = d.connected ? '' : 'bad';
     row.mode.textContent = cells[3];
   }

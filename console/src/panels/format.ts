@@ -4,10 +4,15 @@ import { t, tMaybe } from '../i18n/index.ts';
 import type { DroneState } from '../state/store.ts';
 import { raw } from './dom.ts';
 
-const STATE_KEYS = { ground: 'state.ground', flying: 'state.flying', returning: 'state.returning', lost: 'state.lost', lowBattery: 'state.lowBattery' } as const;
+const STATE_KEYS = { ground: 'state.ground', flying: 'state.flying', onTask: 'state.onTask', returning: 'state.returning', lost: 'state.lost', lowBattery: 'state.lowBattery' } as const;
 
 export function stateLabel(s: DroneState): string {
   return t(STATE_KEYS[s]);
+}
+
+/** What the server has the drone doing (patrol, incident, parking advisory), or a dash. */
+export function taskText(d: Drone): string {
+  return d.task ? tMaybe(`task.${d.task.kind}`) ?? d.task.kind : '–';
 }
 
 export function modeLabel(mode: string): string | HTMLElement {

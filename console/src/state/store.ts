@@ -5,7 +5,7 @@
 import type { StreamMessage, StreamStatus } from '../api/stream.ts';
 import type { Advisory, Drone, FleetEvent, Incident, Me, Road, TrafficSegment } from '../api/types.ts';
 
-export type DroneState = 'ground' | 'flying' | 'returning' | 'lost' | 'lowBattery';
+export type DroneState = 'ground' | 'flying' | 'onTask' | 'returning' | 'lost' | 'lowBattery';
 
 export const LOW_BATTERY_PCT = 25;
 const RETURNING_MODES = new Set(['RTL', 'LAND', 'SMART_RTL']);
@@ -21,6 +21,7 @@ export function droneState(d: Drone): DroneState {
   if (pct != null && pct < LOW_BATTERY_PCT) return 'lowBattery';
   const airborne = d.armed && !d.landed;
   if (airborne && RETURNING_MODES.has(d.mode)) return 'returning';
+  if (airborne && d.task) return 'onTask';
   if (airborne) return 'flying';
   return 'ground';
 }
