@@ -42,6 +42,8 @@ function newestMs(dir: string): number {
   return newest;
 }
 
+const median = (values: number[]) => quantile(values, 0.5);
+
 /** dist/console as the server serves it, built from the current console/ sources. */
 async function ensureBuilt(): Promise<void> {
   const index = join(ROOT, 'dist/console/index.html');
@@ -82,7 +84,8 @@ export async function run(): Promise<BenchRow[]> {
         p50Ms: quantile(all('updateMs'), 0.5), p99Ms: quantile(all('updateMs'), 0.99), runs: RUNS,
         ...(c.name === BASELINE ? {} : { baseline: BASELINE }),
         notes: `p95 ${ms(quantile(all('updateMs'), 0.95))} ms; apply ${ms(quantile(all('applyMs'), 0.5))} + map data ${ms(quantile(all('mapMs'), 0.5))} ms (p50); `
-          + `${FRAMES} updates per run; ${last.labels} labels, ${last.trailPoints} trail points; panels ${ms(last.panelMsPerFrame)} ms/frame (not included); headless ${version}, SwiftShader WebGL`,
+          + `${FRAMES} updates per run; ${last.labels} labels, ${last.trailPoints} trail points pushed ${last.trailPushes} times; panels ${ms(last.panelMsPerFrame)} ms/frame (not included); `
+          + `page's main thread ${ms(median(runs.map((x) => x.mainThreadMsPerFrame)))} ms/frame in all (map library and rendering included); headless ${version}, SwiftShader WebGL`,
       };
     });
   } finally {

@@ -43,7 +43,7 @@ export interface ConsoleDebug {
   store: ConsoleStore;
   map: MapAdapter | null;
   stream: StreamClient | null;
-  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number };
+  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number; trailPushes: number };
   labels: DroneLabels;
   tabs: Tabs | null;
   ready: boolean;
@@ -84,7 +84,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const store = new ConsoleStore();
   store.me = me;
   const labels = new DroneLabels();
-  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0 }, labels, tabs: null, ready: false };
+  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0, trailPushes: 0 }, labels, tabs: null, ready: false };
   window.__eagle = debug;
 
   let map: MapAdapter | null = null;
@@ -237,10 +237,10 @@ async function startConsole(token: string, me: Me): Promise<void> {
     // new data: push it (labels placed too); else the view moved: labels follow it, and the trails
     // are pushed again when their thinning changed
     if (dirty.has('drones') || dirty.has('selection') || (dirty.has('view') && fleetLayer.viewChanged(store))) {
-      fleetLayer.push(store, target);
+      fleetLayer.push(store, target, now);
       const ms = performance.now() - t0;
       const s = debug.stats;
-      s.mapUpdates++; s.lastMapUpdateMs = ms; s.trailPoints = fleetLayer.trailPoints; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
+      s.mapUpdates++; s.lastMapUpdateMs = ms; s.trailPoints = fleetLayer.trailPoints; s.trailPushes = fleetLayer.trailPushes; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
     }
     const p0 = performance.now();
     if (dirty.has('advisories')) map!.setData('advisories', advisoryFeatures(store));

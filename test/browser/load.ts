@@ -31,7 +31,15 @@ export interface LoadResult {
   /** Labels shown and trail points pushed at the end. */
   labels: number;
   trailPoints: number;
+  /** Times the trails were handed to the map during the frames (at most every 500 ms). */
+  trailPushes: number;
   featuresInView: number;
+  /**
+   * Everything the page's main thread did during the frames, per frame (Chromium's TaskDuration):
+   * the console's work, the map library's (copying data for its worker, rendering), garbage
+   * collection, style and layout, and this harness's building of the deltas.
+   */
+  mainThreadMsPerFrame: number;
 }
 
 export const DEMO_BASE = { lat: 30.4987, lon: 114.4123 };
@@ -51,22 +59,33 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
   // tsx (the bench) compiles with esbuild's keepNames, which wraps the page function's inner
   // functions in __name(): give the page one
   await page.evaluate('globalThis.__name ??= (f) => f');
-  return page.evaluate(async ({ N, FRAMES, zoom, base }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskS = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+  const args = { N: o.drones, FRAMES: o.frames, zoom: o.zoom, base: DEMO_BASE };
+  await page.evaluate(async ({ N, base }) => {
     const e = window.__eagle!;
     const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
-    // a grid of drones 22 m apart round the base (40 columns)
-    const lat = (i: number, f: number) => base.lat + (Math.floor(i / 40) - Math.floor(N / 80)) * 0.0002 + f * 0.00001;
+    const lat = (i: number) => base.lat + (Math.floor(i / 40) - Math.floor(N / 80)) * 0.0002;
     const lon = (i: number) => base.lon + ((i % 40) - 20) * 0.0002;
     const drone = (i: number) => ({
       id: `S${i}`, sysid: (i % 250) + 1, compid: 1, callsign: `S${String(i).padStart(4, '0')}`, autopilot: 'ardupilot', vehicleType: 'quadrotor',
       connected: true, armed: true, mode: 'GUIDED', landed: false, systemStatus: 'ACTIVE',
-      position: { lat: lat(i, 0), lon: lon(i), altMslM: 60, altRelM: 37 },
+      position: { lat: lat(i), lon: lon(i), altMslM: 60, altRelM: 37 },
       home: null, headingDeg: 0, groundSpeedMps: 5, climbMps: 0, attitude: null,
       battery: { remainingPct: 80, voltageV: 24, currentA: 10 }, gps: { fixType: 3, satellites: 14 }, mission: { current: 0, count: 0 },
       link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: new Date().toISOString(),
     });
     e.store.apply({ type: 'snapshot', drones: Array.from({ length: N }, (_, i) => drone(i)) as never });
     for (let k = 0; k < 10; k++) await nextFrame();
+  }, args);
+  const task0 = await taskS();
+  const r = await page.evaluate(async ({ N, FRAMES, zoom, base }) => {
+    const e = window.__eagle!;
+    const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    // the grid of the snapshot above, moving north a metre per frame
+    const lat = (i: number, f: number) => base.lat + (Math.floor(i / 40) - Math.floor(N / 80)) * 0.0002 + f * 0.00001;
+    const lon = (i: number) => base.lon + ((i % 40) - 20) * 0.0002;
     const before = { ...e.stats };
     const applyMs: number[] = [];
     const mapMs: number[] = [];
@@ -88,10 +107,13 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
       drones: N, frames: FRAMES, zoom, updates: e.stats.mapUpdates - before.mapUpdates,
       applyMs, mapMs, updateMs: applyMs.map((a, i) => a + mapMs[i]!),
       panelMsPerFrame: (e.stats.totalPanelMs - before.totalPanelMs) / frames, maxPanelMs: e.stats.maxPanelMs,
-      labels: e.labels.shown, trailPoints: e.stats.trailPoints,
-      featuresInView: e.map!.featuresAt({ x: 0, y: 0 }, ['drones'], 5000).length,
+      labels: e.labels.shown, trailPoints: e.stats.trailPoints, trailPushes: e.stats.trailPushes - before.trailPushes,
     };
-  }, { N: o.drones, FRAMES: o.frames, zoom: o.zoom, base: DEMO_BASE });
+  }, args);
+  const mainThreadMsPerFrame = ((await taskS()) - task0) * 1000 / (o.frames + 1);
+  await cdp.detach();
+  const featuresInView = await page.evaluate(() => window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['drones'], 5000).length);
+  return { ...r, mainThreadMsPerFrame, featuresInView };
 }
 
 /** The q-quantile of values (nearest rank). */

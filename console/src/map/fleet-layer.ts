@@ -2,6 +2,12 @@
  * The fleet on the map, once per animation frame at most: drones, trails (decimated when zoomed
  * out), the selection ring, the go-to target, and the DOM labels when zoomed in. This is the
  * console's per-update cost (window.__eagle.stats); keep it small for 1,000 drones.
+ *
+ * The trails are handed over at most every TRAIL_INTERVAL_MS (and at once when their thinning
+ * changes): the map library copies every GeoJSON it is given for its worker, and 1,000 trails of
+ * 60 points copied at the stream rate cost the page's thread far more than everything else here.
+ * Between two pushes a trail's newest point lags its drone by at most that interval (≈ 5 m at
+ * 10 m/s: under the drone's icon from zoom 17 down).
  */
 import type { Feature, FeatureCollection, Position } from 'geojson';
 import type { ConsoleStore } from '../state/store.ts';
@@ -27,35 +33,79 @@ export function decimate(trail: Position[], step: number): Position[] | null {
 
 const point = (lon: number, lat: number, properties: Record<string, unknown> = {}): Feature => ({ type: 'Feature', properties, geometry: { type: 'Point', coordinates: [lon, lat] } });
 
+/** Trails are handed to the map at most this often (ms), unless their thinning changed. */
+export const TRAIL_INTERVAL_MS = 500;
+
+/** A drone's point on the map: one object per drone, updated in place at every push. */
+interface DronePoint { type: 'Feature'; properties: { id: string; state: string; heading: number; sort: number }; geometry: { type: 'Point'; coordinates: [number, number] } }
+
 export class FleetLayer {
-  /** The trail step of the last push: a zoom that changes it needs a new push. */
+  /** The trail step of the last trail push: a zoom that changes it needs a new push. */
   private step = -1;
-  /** Trail points handed to the map by the last push. */
+  private trailsAtMs = -Infinity;
+  /** Trail points handed to the map by the last trail push. */
   trailPoints = 0;
+  /** Trail pushes so far (the trails are not pushed with every update). */
+  trailPushes = 0;
+  /**
+   * Drone points kept between pushes and rewritten in place (no garbage per drone per update):
+   * the map library copies the data when it hands it to its worker, so the next push's changes
+   * never reach a copy already made.
+   */
+  private readonly points = new Map<string, DronePoint>();
+  /** The selection and go-to target as last pushed ("" = none), to push them only when they change. */
+  private selectedKey = '';
+  private targetKey = '';
 
   constructor(private readonly map: MapAdapter, private readonly labels: DroneLabels) {}
 
-  push(store: ConsoleStore, target: { lat: number; lon: number } | null): void {
-    const drones: FeatureCollection = { type: 'FeatureCollection', features: [] };
-    const trails: FeatureCollection = { type: 'FeatureCollection', features: [] };
-    this.step = trailStep(this.map.zoom());
-    let points = 0;
+  push(store: ConsoleStore, target: { lat: number; lon: number } | null, nowMs: number): void {
+    const features: DronePoint[] = [];
     for (const d of store.drones.values()) {
       if (!d.position) continue;
-      const state = droneState(d);
-      drones.features.push(point(d.position.lon, d.position.lat, { id: d.id, state, heading: d.headingDeg ?? 0, sort: d.id === store.selectedId ? 1 : 0 }));
-      const trail = this.step ? store.trails.get(d.id) : undefined;
-      const line = trail ? decimate(trail, this.step) : null;
-      if (line) points += line.length;
-      if (line) trails.features.push({ type: 'Feature', properties: { id: d.id, state }, geometry: { type: 'LineString', coordinates: line } });
+      let f = this.points.get(d.id);
+      if (!f) this.points.set(d.id, (f = { type: 'Feature', properties: { id: d.id, state: '', heading: 0, sort: 0 }, geometry: { type: 'Point', coordinates: [0, 0] } }));
+      f.geometry.coordinates[0] = d.position.lon;
+      f.geometry.coordinates[1] = d.position.lat;
+      f.properties.state = droneState(d);
+      f.properties.heading = d.headingDeg ?? 0;
+      f.properties.sort = d.id === store.selectedId ? 1 : 0;
+      features.push(f);
     }
-    this.map.setData('drones', drones);
-    this.map.setData('trails', trails);
-    this.trailPoints = points;
-    const sel = store.selected();
-    this.map.setData('selected', { type: 'FeatureCollection', features: sel?.position ? [point(sel.position.lon, sel.position.lat)] : [] });
-    this.map.setData('target', { type: 'FeatureCollection', features: target ? [point(target.lon, target.lat)] : [] });
+    if (this.points.size > features.length) for (const id of this.points.keys()) if (!store.drones.get(id)?.position) this.points.delete(id);
+    this.map.setData('drones', { type: 'FeatureCollection', features } as FeatureCollection);
+    const step = trailStep(this.map.zoom());
+    if (step !== this.step || nowMs - this.trailsAtMs >= TRAIL_INTERVAL_MS) this.pushTrails(store, step, nowMs);
+    const sel = store.selected()?.position ?? null;
+    this.selectedKey = this.pushPoint('selected', sel, this.selectedKey);
+    this.targetKey = this.pushPoint('target', target, this.targetKey);
     this.placeLabels(store);
+  }
+
+  /** A one-point source, pushed only when the point moved, appeared or went. */
+  private pushPoint(source: 'selected' | 'target', p: { lat: number; lon: number } | null, lastKey: string): string {
+    const key = p ? `${p.lon},${p.lat}` : '';
+    if (key !== lastKey) this.map.setData(source, { type: 'FeatureCollection', features: p ? [point(p.lon, p.lat)] : [] });
+    return key;
+  }
+
+  private pushTrails(store: ConsoleStore, step: number, nowMs: number): void {
+    const trails: FeatureCollection = { type: 'FeatureCollection', features: [] };
+    let points = 0;
+    if (step) {
+      for (const d of store.drones.values()) {
+        const trail = d.position ? store.trails.get(d.id) : undefined;
+        const line = trail ? decimate(trail, step) : null;
+        if (!line) continue;
+        points += line.length;
+        trails.features.push({ type: 'Feature', properties: { id: d.id, state: droneState(d) }, geometry: { type: 'LineString', coordinates: line } });
+      }
+    }
+    this.map.setData('trails', trails);
+    this.step = step;
+    this.trailsAtMs = nowMs;
+    this.trailPoints = points;
+    this.trailPushes++;
   }
 
   /** The view moved: labels follow; true when the trails need a new push (their decimation changed). */
