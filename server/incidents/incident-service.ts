@@ -12,15 +12,13 @@ import type { Logger } from 'pino';
 import type { Drone } from '../contracts/drone.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
-import { auditedAction } from '../fleet/audited-action.ts';
-import { homeboundOnItsOwn, REST_AFTER_FAILURE_MS, unavailability, type Unavailable } from '../fleet/availability.ts';
 import { DEFAULT_DISPATCH_PROFILE, rankForDispatch, type Candidate, type DispatchProfile, type Rejection } from '../fleet/dispatcher.ts';
 import { distanceM } from '../fleet/distance.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
-import { flyToScene } from '../fleet/guided-flight.ts';
-import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
+import type { PatrolBook } from '../fleet/patrols.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
+import { Responders } from '../fleet/responders.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import { transitLengthM } from '../fleet/transit.ts';
 import type { IncidentFilter, Store } from '../store/store.ts';
@@ -68,9 +66,7 @@ export interface ReportInput {
 
 export class IncidentService {
   private readonly open = new Map<string, Incident>();
-  private readonly coolingUntilMs = new Map<string, number>();
-  private readonly act: DroneAction;
-  private readonly unavailable: Unavailable;
+  private readonly responders: Responders;
   private readonly config: IncidentConfig;
   private readonly profile: DispatchProfile;
   private closed = false;
@@ -80,8 +76,7 @@ export class IncidentService {
   constructor(private readonly o: IncidentOptions) {
     this.config = { ...DEFAULT_INCIDENT_CONFIG, ...o.config };
     this.profile = o.profile ?? DEFAULT_DISPATCH_PROFILE;
-    this.unavailable = unavailability({ tasks: o.tasks, patrols: o.patrols, ...(o.busyElsewhere ? { busyElsewhere: o.busyElsewhere } : {}), resting: (d) => (this.coolingUntilMs.get(d) ?? 0) > this.now() });
-    this.act = auditedAction({ fleet: o.fleet, store: o.store, clock: o.clock, operator: INCIDENT_OPERATOR, isClosed: () => this.closed });
+    this.responders = new Responders({ ...o, kind: 'incident', operator: INCIDENT_OPERATOR, isClosed: () => this.closed });
     for (const i of o.store.incidents.list({ status: 'open', limit: 1000 })) {
       this.open.set(i.id, i);
       // after a restart its drones are still its own: hold them again
@@ -90,7 +85,7 @@ export class IncidentService {
     o.fleet.onChange((session) => this.watch(session));
     o.fleet.onEvent((e) => {
       if (e.kind !== 'link-lost' || !e.droneId) return;
-      this.coolingUntilMs.set(e.droneId, this.now() + REST_AFTER_FAILURE_MS);
+      this.responders.rest(e.droneId);
       for (const i of [...this.open.values()]) this.apply(i.id, { kind: 'droneLost', droneId: e.droneId, reason: 'link lost', atMs: this.now() });
     });
     o.tasks.onReleased(() => this.dispatchQueued());
@@ -131,7 +126,7 @@ export class IncidentService {
 
   /** Drones free for the next incident: connected, with a position, on no task, holding no overwatch station. */
   idleDrones(): Drone[] {
-    return this.o.fleet.list().filter((d) => d.connected && d.position && !this.o.tasks.taskOf(d.id) && !this.unavailable(d));
+    return this.o.fleet.list().filter((d) => d.connected && d.position && !this.o.tasks.taskOf(d.id) && !this.responders.unavailable(d));
   }
 
   get hoverAltitudeM(): number {
@@ -142,7 +137,7 @@ export class IncidentService {
   rank(lat: number, lon: number): { candidates: Candidate[]; rejected: Rejection[] } {
     const airspace = airspaceOf(this.o.store.geofences.list());
     return rankForDispatch(this.o.fleet.list(), { lat, lon, altitudeM: this.config.hoverAltitudeM, watchS: this.config.watchS },
-      this.unavailable, this.profile, transitLengthM(airspace, this.config.hoverAltitudeM));
+      this.responders.unavailable, this.profile, transitLengthM(airspace, this.config.hoverAltitudeM));
   }
 
   private now(): number {
@@ -186,7 +181,7 @@ export class IncidentService {
           this.deadlines.add(deadline);
           break;
         }
-        case 'release': void this.release(i.id, a.droneId); break;
+        case 'release': void this.responders.release(i.id, a.droneId); break;
       }
     }
   }
@@ -229,22 +224,9 @@ export class IncidentService {
   private async flyTo(id: string, droneId: string): Promise<void> {
     const i = this.open.get(id);
     if (!i) return;
-    const altitudeM = this.config.hoverAltitudeM;
-    try {
-      const stillOn = () => this.o.tasks.taskOf(droneId)?.id === id && !homeboundOnItsOwn(this.o.fleet.get(droneId)!.state, this.o.patrols);
-      await this.act(droneId, 'incident:fly', { incidentId: id, lat: i.lat, lon: i.lon, altitudeM },
-        (s) => flyToScene(s, i, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
-      this.watch(this.o.fleet.get(droneId)!);
-    } catch (err) {
-      if (this.o.tasks.taskOf(droneId)?.id !== id) {
-        // the task ended while the drone was on its way: nothing more for it here; home if it is left hovering
-        await this.o.patrols.homeIfIdle(droneId, (d, action, request, fn) => this.act(d, `incident:${action}`, { incidentId: id, ...(request as object) }, fn)).catch(() => {});
-        return;
-      }
-      this.o.logger.warn({ incident: id, droneId, err: (err as Error).message }, 'incident: the drone could not go; trying another');
-      this.coolingUntilMs.set(droneId, this.now() + REST_AFTER_FAILURE_MS);
-      this.apply(id, { kind: 'droneLost', droneId, reason: (err as Error).message, atMs: this.now() });
-    }
+    const flight = await this.responders.flyTo(id, droneId, i, this.config.hoverAltitudeM);
+    if (flight.kind === 'flown') this.watch(this.o.fleet.get(droneId)!);
+    if (flight.kind === 'failed') this.apply(id, { kind: 'droneLost', droneId, reason: flight.reason, atMs: this.now() });
   }
 
   /**
@@ -257,8 +239,8 @@ export class IncidentService {
     for (const i of [...this.open.values()]) {
       const r = i.responders.find((x) => x.droneId === session.id && (x.state === 'dispatched' || x.state === 'airborne' || x.state === 'on-scene'));
       if (!r || !s.position) continue;
-      if (r.state !== 'dispatched' && homeboundOnItsOwn(s, this.o.patrols)) {
-        this.coolingUntilMs.set(session.id, this.now() + REST_AFTER_FAILURE_MS);
+      if (r.state !== 'dispatched' && this.responders.leftOnItsOwn(s)) {
+        this.responders.rest(session.id);
         this.apply(i.id, { kind: 'droneLost', droneId: session.id, reason: `left the scene (${s.mode})`, atMs: this.now() });
         continue;
       }
@@ -267,15 +249,6 @@ export class IncidentService {
       if (!s.landed && distanceM(s.position, i) <= this.config.onSceneRadiusM && Math.abs(s.position.altRelM - this.config.hoverAltitudeM) < 5) {
         this.apply(i.id, { kind: 'droneOnScene', droneId: session.id, atMs: this.now() });
       }
-    }
-  }
-
-  /** The drone goes back to the patrol the incident paused, or home, and is free for the next task. */
-  private async release(id: string, droneId: string): Promise<void> {
-    try {
-      await this.o.patrols.returnFromTask(droneId, id, (d, action, request, fn) => this.act(d, `incident:${action}`, { incidentId: id, ...(request as object) }, fn));
-    } catch (err) {
-      this.o.logger.warn({ incident: id, droneId, err: (err as Error).message }, 'incident: release command failed');
     }
   }
 }

@@ -15,10 +15,8 @@ import { DEFAULT_DISPATCH_PROFILE, distanceM, rankForDispatch, type DispatchProf
 import type { DroneSession } from '../fleet/drone-session.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { transitLengthM } from '../fleet/transit.ts';
-import { auditedAction } from '../fleet/audited-action.ts';
-import { homeboundOnItsOwn, REST_AFTER_FAILURE_MS, unavailability, type Unavailable } from '../fleet/availability.ts';
-import { flyToScene } from '../fleet/guided-flight.ts';
-import type { DroneAction, PatrolBook } from '../fleet/patrols.ts';
+import type { PatrolBook } from '../fleet/patrols.ts';
+import { Responders } from '../fleet/responders.ts';
 import type { TaskBoard } from '../fleet/task-board.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
@@ -68,25 +66,21 @@ export class AdvisoryService {
   private readonly dwell: DwellTracker;
   private readonly open = new Map<string, AdvisoryCase>();
   private readonly verifyTimers = new Map<string, TimerHandle>();
-  /** Drones that just failed a case (refused a command, lost their link) rest this long before the next one. */
-  private readonly coolingUntilMs = new Map<string, number>();
   /** After close, work still in flight (a broadcast, a flight) ends without touching the store. */
   private closed = false;
   private readonly timers: TimerHandle[] = [];
-  private readonly act: DroneAction;
-  private readonly unavailable: Unavailable;
+  private readonly responders: Responders;
   private readonly o: Required<Omit<AdvisoryOptions, 'profile' | 'busyElsewhere'>> & { profile: DispatchProfile; busyElsewhere: (droneId: string) => boolean };
 
   constructor(opts: AdvisoryOptions) {
     this.o = { maxBroadcasts: 2, verifyS: 60, hoverAltitudeM: 25, onSceneRadiusM: 20, forgetAfterS: 600, profile: DEFAULT_DISPATCH_PROFILE, busyElsewhere: () => false, ...opts };
-    this.unavailable = unavailability({ tasks: opts.tasks, patrols: opts.patrols, busyElsewhere: this.o.busyElsewhere, resting: (d) => (this.coolingUntilMs.get(d) ?? 0) > this.now() });
-    this.act = auditedAction({ fleet: opts.fleet, store: opts.store, clock: opts.clock, operator: ADVISORY_OPERATOR, isClosed: () => this.closed });
+    this.responders = new Responders({ ...this.o, kind: 'advisory', operator: ADVISORY_OPERATOR, isClosed: () => this.closed });
     this.dwell = new DwellTracker(this.zones());
     for (const c of opts.store.advisories.list({ limit: 1000 })) if (!FINAL_STATES.has(c.state)) this.open.set(c.id, c);
     opts.fleet.onChange((session) => this.checkOnScene(session));
     opts.fleet.onEvent((e) => {
       if (e.kind !== 'link-lost') return;
-      if (e.droneId) this.coolingUntilMs.set(e.droneId, this.now() + REST_AFTER_FAILURE_MS);
+      if (e.droneId) this.responders.rest(e.droneId);
       for (const c of this.open.values()) if (c.droneId === e.droneId) this.apply(c.id, { kind: 'droneLost', reason: 'link lost', atMs: this.now() });
     });
     opts.tasks.onReleased(() => this.dispatchQueued());
@@ -174,7 +168,7 @@ export class AdvisoryService {
           this.verifyTimers.get(c.id)?.cancel();
           this.verifyTimers.set(c.id, this.o.clock.setTimeout(() => this.apply(c.id, { kind: 'verifyTimeout', atMs: this.now() }), this.o.verifyS * 1000));
           break;
-        case 'release': void this.release(c.id, a.droneId); break;
+        case 'release': void this.responders.release(c.id, a.droneId); break;
         case 'escalate':
           this.o.logger.warn({ advisory: c.id, reason: a.reason }, 'advisory escalated to a ground unit');
           break;
@@ -186,7 +180,7 @@ export class AdvisoryService {
   private dispatch(id: string): void {
     const c = this.open.get(id);
     if (!c || c.state !== 'detected') return;
-    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, this.unavailable, this.o.profile,
+    const { candidates } = rankForDispatch(this.o.fleet.list(), { lat: c.lat, lon: c.lon, altitudeM: this.o.hoverAltitudeM, watchS: this.o.verifyS * this.o.maxBroadcasts + 60 }, this.responders.unavailable, this.o.profile,
       transitLengthM(airspaceOf(this.o.store.geofences.list()), this.o.hoverAltitudeM));
     for (const cand of candidates) {
       if (!this.o.tasks.claim(cand.droneId, { kind: 'advisory', id, sinceMs: this.now() })) continue;
@@ -201,29 +195,16 @@ export class AdvisoryService {
   }
 
   private async flyTo(id: string, droneId: string, lat: number, lon: number): Promise<void> {
-    const altitudeM = this.o.hoverAltitudeM;
-    try {
-      const stillOn = () => this.o.tasks.taskOf(droneId)?.id === id && !homeboundOnItsOwn(this.o.fleet.get(droneId)!.state, this.o.patrols);
-      await this.act(droneId, 'advisory:fly', { advisoryId: id, lat, lon, altitudeM },
-        (s) => flyToScene(s, { lat, lon }, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
-      this.checkOnScene(this.o.fleet.get(droneId)!);
-    } catch (err) {
-      if (this.o.tasks.taskOf(droneId)?.id !== id) {
-        // the task ended while the drone was on its way: nothing more for it here; home if it is left hovering
-        await this.o.patrols.homeIfIdle(droneId, (d, action, request, fn) => this.act(d, `advisory:${action}`, { advisoryId: id, ...(request as object) }, fn)).catch(() => {});
-        return;
-      }
-      this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: the drone could not go; trying another');
-      this.coolingUntilMs.set(droneId, this.now() + REST_AFTER_FAILURE_MS);
-      this.apply(id, { kind: 'droneLost', reason: (err as Error).message, atMs: this.now() });
-    }
+    const flight = await this.responders.flyTo(id, droneId, { lat, lon }, this.o.hoverAltitudeM);
+    if (flight.kind === 'flown') this.checkOnScene(this.o.fleet.get(droneId)!);
+    if (flight.kind === 'failed') this.apply(id, { kind: 'droneLost', reason: flight.reason, atMs: this.now() });
   }
 
   private checkOnScene(session: DroneSession): void {
     for (const c of [...this.open.values()]) {
-      if (c.droneId === session.id && c.state !== 'detected' && homeboundOnItsOwn(session.state, this.o.patrols)) {
+      if (c.droneId === session.id && c.state !== 'detected' && this.responders.leftOnItsOwn(session.state)) {
         // its failsafe or a pilot took it home: the case needs another drone, and this one is left alone
-        this.coolingUntilMs.set(session.id, this.now() + REST_AFTER_FAILURE_MS);
+        this.responders.rest(session.id);
         this.apply(c.id, { kind: 'droneLost', reason: `left the scene (${session.state.mode})`, atMs: this.now() });
         continue;
       }
@@ -246,7 +227,7 @@ export class AdvisoryService {
     try {
       for (const lang of ['zh-CN', 'en'] as const) {
         const input = { template, params, lang, target: { lat: c.lat, lon: c.lon } };
-        await this.act(droneId, 'advisory:broadcast', { advisoryId: id, ...input }, async () => {
+        await this.responders.act(droneId, 'advisory:broadcast', { advisoryId: id, ...input }, async () => {
           const end = await this.o.broadcaster.broadcast(session, input, ADVISORY_OPERATOR).finished;
           if (end.state !== 'done') throw new Error(end.reason ?? `the broadcast ended ${end.state}`);
         });
@@ -254,15 +235,6 @@ export class AdvisoryService {
       this.apply(id, { kind: 'broadcastDone', atMs: this.now() });
     } catch (err) {
       this.apply(id, { kind: 'broadcastFailed', reason: (err as Error).message, atMs: this.now() });
-    }
-  }
-
-  /** The drone goes back to the patrol the case paused (or home) and is free for the next task. */
-  private async release(id: string, droneId: string): Promise<void> {
-    try {
-      await this.o.patrols.returnFromTask(droneId, id, (d, action, request, fn) => this.act(d, `advisory:${action}`, { advisoryId: id, ...(request as object) }, fn));
-    } catch (err) {
-      this.o.logger.warn({ advisory: id, droneId, err: (err as Error).message }, 'advisory: release command failed');
     }
   }
 

@@ -1,0 +1,99 @@
+/**
+ * What every dispatcher (incidents, parking advisories) does with a drone it took, in one place:
+ * fly it to the scene round the no-fly zones, audited under the workflow's name; stop sending once
+ * the task is over (released, or the drone's own failsafe took it home); send a drone left
+ * hovering by an ended task home; let a drone that failed rest before its next task; and on
+ * release send it back to the patrol the task paused, or home.
+ *
+ *   flyTo ──▶ flown (the scene is commanded; the caller watches for on-scene)
+ *     ├──▶ ended (the task ended on the way: nothing more sent; home if left hovering)
+ *     └──▶ failed (refused, no way, lost): the drone rests REST_AFTER_FAILURE_MS; the caller finds another
+ */
+import type { Logger } from 'pino';
+import type { LatLon } from '../planning/index.ts';
+import type { Store } from '../store/store.ts';
+import type { Clock } from '../time/clock.ts';
+import { airspaceOf } from './airspace-of.ts';
+import { auditedAction } from './audited-action.ts';
+import { homeboundOnItsOwn, REST_AFTER_FAILURE_MS, unavailability, type Unavailable } from './availability.ts';
+import type { Drone } from '../contracts/drone.ts';
+import type { Fleet } from './fleet.ts';
+import { flyToScene } from './guided-flight.ts';
+import type { DroneAction, PatrolBook } from './patrols.ts';
+import type { TaskBoard } from './task-board.ts';
+
+export interface ResponderOptions {
+  fleet: Fleet;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  tasks: TaskBoard;
+  patrols: PatrolBook;
+  /** The workflow: names its audit actions (`incident:fly`), its log lines and its request key (`incidentId`). */
+  kind: 'incident' | 'advisory';
+  /** The audit log's operator for the workflow's own commands. */
+  operator: string;
+  /** Drones held by work the task board does not know (a running overwatch): never dispatched. */
+  busyElsewhere?: (droneId: string) => boolean;
+  /** After the workflow closed, work in flight ends without touching the store. */
+  isClosed: () => boolean;
+}
+
+export type FlightOutcome = { kind: 'flown' } | { kind: 'ended' } | { kind: 'failed'; reason: string };
+
+export class Responders {
+  readonly act: DroneAction;
+  /** Why a drone cannot take this workflow's next task (null: it can). */
+  readonly unavailable: Unavailable;
+  private readonly restingUntilMs = new Map<string, number>();
+  private readonly idKey: 'incidentId' | 'advisoryId';
+
+  constructor(private readonly o: ResponderOptions) {
+    this.idKey = o.kind === 'incident' ? 'incidentId' : 'advisoryId';
+    this.act = auditedAction({ fleet: o.fleet, store: o.store, clock: o.clock, operator: o.operator, isClosed: o.isClosed });
+    this.unavailable = unavailability({ tasks: o.tasks, patrols: o.patrols, ...(o.busyElsewhere ? { busyElsewhere: o.busyElsewhere } : {}), resting: (d) => (this.restingUntilMs.get(d) ?? 0) > o.clock.nowMs() });
+  }
+
+  /** The drone failed a task (refused a command, lost its link, left the scene): it rests before the next. */
+  rest(droneId: string): void {
+    this.restingUntilMs.set(droneId, this.o.clock.nowMs() + REST_AFTER_FAILURE_MS);
+  }
+
+  /** Going home or landing on its own (its failsafe, a pilot): it has left the task, and is left alone. */
+  leftOnItsOwn(drone: Drone): boolean {
+    return homeboundOnItsOwn(drone, this.o.patrols);
+  }
+
+  /** Flies the drone holding task `taskId` to hover over `scene` at `altitudeM`. */
+  async flyTo(taskId: string, droneId: string, scene: LatLon, altitudeM: number): Promise<FlightOutcome> {
+    const stillOn = () => this.o.tasks.taskOf(droneId)?.id === taskId && !this.leftOnItsOwn(this.o.fleet.get(droneId)!.state);
+    try {
+      await this.act(droneId, `${this.o.kind}:fly`, { [this.idKey]: taskId, lat: scene.lat, lon: scene.lon, altitudeM },
+        (s) => flyToScene(s, scene, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
+      return { kind: 'flown' };
+    } catch (err) {
+      if (this.o.tasks.taskOf(droneId)?.id !== taskId) {
+        await this.o.patrols.homeIfIdle(droneId, this.actFor(taskId)).catch(() => {});
+        return { kind: 'ended' };
+      }
+      const reason = (err as Error).message;
+      this.o.logger.warn({ [this.o.kind]: taskId, droneId, err: reason }, `${this.o.kind}: the drone could not go; trying another`);
+      this.rest(droneId);
+      return { kind: 'failed', reason };
+    }
+  }
+
+  /** The drone goes back to the patrol the task paused, or home, and is free for the next task. */
+  async release(taskId: string, droneId: string): Promise<void> {
+    try {
+      await this.o.patrols.returnFromTask(droneId, taskId, this.actFor(taskId));
+    } catch (err) {
+      this.o.logger.warn({ [this.o.kind]: taskId, droneId, err: (err as Error).message }, `${this.o.kind}: release command failed`);
+    }
+  }
+
+  /** The patrol book's actions, audited as this workflow's (`incident:return-home` with the incident's id). */
+  private actFor(taskId: string): DroneAction {
+    return (droneId, action, request, fn) => this.act(droneId, `${this.o.kind}:${action}`, { [this.idKey]: taskId, ...(request as object) }, fn);
+  }
+}
