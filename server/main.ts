@@ -28,6 +28,7 @@ import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { PatrolBook } from './fleet/patrols.ts';
+import { airspaceOf } from './fleet/airspace-of.ts';
 import { IncidentService } from './incidents/incident-service.ts';
 import { TaskBoard } from './fleet/task-board.ts';
 import { TrafficService } from './traffic/traffic-service.ts';
@@ -146,7 +147,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     session.state.task = task ? { kind: task.kind, id: task.id } : null;
     fleet.touch(session);
   });
-  const patrols = new PatrolBook({ fleet, tasks, clock, logger });
+  const patrols = new PatrolBook({ fleet, tasks, clock, logger, plans: store.plans, airspace: () => airspaceOf(store.geofences.list()) });
   const incidents = new IncidentService({ fleet, store, clock, logger, tasks, patrols, config: config.incident, busyElsewhere: (id) => overwatch.flies(id) });
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, patrols, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
   const traffic = new TrafficService({ fleet, store, clock, logger, rule: config.traffic });

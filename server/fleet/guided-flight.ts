@@ -17,6 +17,8 @@ export interface GuidedFlightOptions {
   cornerRadiusM?: number;
   /** The slowest credible ground speed, for the per-leg timeout (default 2 m/s, plus 60 s). */
   slowestMps?: number;
+  /** Wait until the drone is at the last point too (default: resolve once it is commanded). */
+  arriveAtEnd?: boolean;
 }
 
 /**
@@ -34,11 +36,13 @@ export async function flyPath(session: DroneSession, path: LatLon[], altitudeM: 
   for (const [i, p] of path.entries()) {
     check();
     await executeCommand(session, { type: 'goto', lat: p.lat, lon: p.lon, altitudeM });
-    if (i === path.length - 1) return;
+    if (i === path.length - 1 && !opts.arriveAtEnd) return;
     const from = session.state.position;
     const legM = from ? distanceM(from, p) : 1000;
-    await session.until((d) => d.position !== null && distanceM(d.position, p) <= cornerRadiusM, 60_000 + (1000 * legM) / slowestMps, `the drone did not reach corner ${i + 1} of its route`);
+    // stops waiting as soon as the task is over (e.g. its failsafe turned it for home)
+    await session.until((d) => !stillOn() || (d.position !== null && distanceM(d.position, p) <= cornerRadiusM), 60_000 + (1000 * legM) / slowestMps, `the drone did not reach corner ${i + 1} of its route`);
   }
+  check();
 }
 
 /**

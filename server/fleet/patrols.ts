@@ -2,20 +2,26 @@
  * Patrols: a drone flying an assigned plan (POST /api/plans/:id/assign) holds a pausable 'patrol'
  * task on the task board. A dispatcher (an advisory case, an incident) may take it: the patrol is
  * paused at the mission item the drone was flying, and when that task is released the drone goes
- * back to the item it left (DO_SET_MISSION_CURRENT, then AUTO), or home when it has no patrol to go
- * back to or too little battery for it.
+ * back to the item it left (round the no-fly zones when the straight way crosses one, then
+ * DO_SET_MISSION_CURRENT and AUTO: patrol-return.ts), or home when it has no patrol to go back to,
+ * too little battery for it, or no safe way back.
  *
- *   started ──claim(other)──▶ paused (seq kept) ──returnFromTask──▶ flying again from seq
- *      │                                           └─(no battery, resume refused)──▶ home (RTL)
+ *   started ──claim(other)──▶ paused (seq kept) ──returnFromTask──▶ [way back checked, flown] ──▶ flying again from seq
+ *      │                                           ├─(no battery, no safe way, resume refused)──▶ home (RTL)
+ *      │                                           └─(failsafe or link lost on the way back)──▶ ended, nothing sent
  *      └── disarmed, or left AUTO on the pilot's/autopilot's own decision ──▶ ended
  *
  * A drone already going home or landing when it is released (a failsafe) is left to it.
  */
 import type { Logger } from 'pino';
+import type { Airspace } from '../planning/index.ts';
+import type { PlanRepo } from '../store/store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { DroneSession } from './drone-session.ts';
 import { executeCommand } from './drone-commands.ts';
 import type { Fleet } from './fleet.ts';
+import { goBackToPatrol } from './patrol-return.ts';
+import { partsOf, type PlanPart } from './plan-assignment.ts';
 import type { TaskBoard } from './task-board.ts';
 
 export interface PatrolRecord {
@@ -39,6 +45,10 @@ export interface PatrolOptions {
   tasks: TaskBoard;
   clock: Clock;
   logger: Logger;
+  /** The stored plans: the paused part's mission says where the drone flies back to. */
+  plans: Pick<PlanRepo, 'get'>;
+  /** Today's airspace, which the way back is checked against. */
+  airspace: () => Airspace;
   /** Below this battery a paused patrol is not resumed: the drone goes home (default 35 %). */
   minResumeBatteryPct?: number;
 }
@@ -98,29 +108,46 @@ export class PatrolBook {
     const session = this.o.fleet.get(droneId);
     const patrol = this.o.tasks.pausedOf(droneId)?.kind === 'patrol' ? this.patrols.get(droneId) : undefined;
     let outcome: ReturnOutcome = 'stays';
+    let why = 'the drone is not flying';
     if (this.o.tasks.taskOf(droneId)?.id !== taskId) return outcome; // the drone is no longer this task's: send it nothing
     try {
       const flying = session?.state.connected && session.state.armed && !session.state.landed;
       if (!session || !flying || HOMEBOUND_MODES.has(session.state.mode)) return outcome;
       const battery = session.state.battery.remainingPct;
+      let homeReason = patrol ? `battery ${battery ?? '?'}% < ${this.minResumeBatteryPct}% to resume the patrol` : undefined;
       if (patrol && battery !== null && battery >= this.minResumeBatteryPct) {
-        const seq = Math.max(1, patrol.pausedAtSeq ?? 1);
-        try {
-          patrol.seenFlying = false;
-          await act(droneId, 'resume-patrol', { planId: patrol.planId, part: patrol.part, seq }, (s) => s.adapter.resumeMission(s.control, seq));
+        patrol.seenFlying = false;
+        const back = await goBackToPatrol({
+          session, planId: patrol.planId, part: patrol.part, seq: Math.max(1, patrol.pausedAtSeq ?? 1),
+          missionItems: this.missionOf(patrol), airspace: this.o.airspace(), act,
+          // the task being released stays on the board until the drone is back on its patrol (see patrol-return.ts)
+          stillOn: () => this.o.tasks.taskOf(droneId)?.id === taskId && session.state.connected && !HOMEBOUND_MODES.has(session.state.mode),
+        });
+        if (back.kind === 'resumed') {
           patrol.pausedAtSeq = null;
           return (outcome = 'resumed');
-        } catch (err) {
-          this.o.logger.warn({ droneId, planId: patrol.planId, err: (err as Error).message }, 'patrol could not resume: sending the drone home');
         }
+        if (back.kind === 'stopped') {
+          why = back.reason;
+          return outcome;
+        }
+        homeReason = back.reason;
+        this.o.logger.warn({ droneId, planId: patrol.planId, reason: back.reason }, 'patrol not resumed: sending the drone home');
       }
-      await act(droneId, 'return-home', {}, (s) => executeCommand(s, { type: 'rtl' }));
+      await act(droneId, 'return-home', homeReason ? { reason: homeReason } : {}, (s) => executeCommand(s, { type: 'rtl' }));
       this.sentHome.add(droneId);
+      why = 'sent home instead of resuming';
       return (outcome = 'home');
     } finally {
       this.o.tasks.release(droneId, taskId);
-      if (patrol && outcome !== 'resumed') this.end(droneId, outcome === 'home' ? 'sent home instead of resuming' : 'the drone is not flying');
+      if (patrol && outcome !== 'resumed') this.end(droneId, why);
     }
+  }
+
+  /** The mission of the plan part the drone patrols, as stored with the plan (null: not found). */
+  private missionOf(p: PatrolRecord): PlanPart['missionItems'] | null {
+    const plan = this.o.plans.get(p.planId);
+    return (plan && partsOf(plan.plan).find((x) => x.part === p.part)?.missionItems) ?? null;
   }
 
   /**

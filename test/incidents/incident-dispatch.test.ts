@@ -185,6 +185,58 @@ describe('incident dispatch', () => {
     expect(closestToCentreM).toBeGreaterThan(60);
   }, 120_000);
 
+  it('flies a patrol drone taken for an incident back round the no-fly zone its straight way to the paused patrol item crosses, and resumes the patrol at that item, not home', async () => {
+    const [d] = await setup(1);
+    // a 120 m no-fly block centred 250 m north; the patrol circles south of it, the scene is north of it
+    const c = north(250);
+    const h = 60 * M;
+    const block = [[c.lon - h / COS, c.lat - h], [c.lon + h / COS, c.lat - h], [c.lon + h / COS, c.lat + h], [c.lon - h / COS, c.lat + h], [c.lon - h / COS, c.lat - h]];
+    expect((await server!.api('POST', '/api/geofences', { name: 'hospital helipad', kind: 'no-fly', geometry: { type: 'Polygon', coordinates: [block] } })).status).toBe(201);
+    const inBlock = (p: { lat: number; lon: number }) => Math.abs((p.lat - c.lat) / M) < 60 && Math.abs(((p.lon - c.lon) * COS) / M) < 60;
+    const corner = (n: number, e: number) => { const p = north(n, e); return [p.lon, p.lat]; };
+    const patrol = await server!.api('POST', '/api/plans', { kind: 'perimeter', base: BASE, altitudeM: 30, offsetM: 0, loops: 10, area: { type: 'Polygon', coordinates: [[corner(20, -80), corner(20, 80), corner(140, 80), corner(140, -80), corner(20, -80)]] } });
+    expect(patrol.status).toBe(201);
+    await waitFor(async () => (await server!.api('POST', `/api/plans/${patrol.body.id}/assign`, { droneIds: [d] })).body.assignments?.[0]?.result === 'started', { what: 'the patrol started', timeoutMs: 15_000, intervalMs: 500 });
+    await waitFor(() => sim!.drones[0]!.truth().modeName === 'AUTO' && sim!.drones[0]!.truth().altitudeM > 25, { what: 'patrolling in AUTO', timeoutMs: 30_000 });
+    await waitFor(async () => (await server!.api('GET', `/api/drones/${d}`)).body.mission.current >= 3, { what: 'a patrol leg flown', timeoutMs: 40_000 });
+
+    const scene = north(420);
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'fight', priority: 1 })).body;
+    expect(reported.droneId).toBe(d);
+    await incident(reported.id, (i) => i.state === 'on-scene', 'the patrol drone on scene', 60_000);
+    expect(server!.patrols.get(d)?.pausedAtSeq).toBeGreaterThanOrEqual(3);
+    await server!.api('POST', `/api/incidents/${reported.id}/close`, { outcome: 'resolved' });
+
+    // sample the simulated drone until it is in AUTO over the item it left (ArduPilot's home is
+    // item 0, so the vehicle's seq n is the plan's item n - 1, or the next one with a position)
+    let inside = 0;
+    let samples = 0;
+    let item: { lat: number; lon: number } | null = null;
+    await waitFor(async () => {
+      const t = sim!.drones[0]!.truth();
+      samples++;
+      if (inBlock(t) && t.altitudeM > 1) inside++;
+      const audit = (await server!.api('GET', `/api/audit?droneId=${d}`)).body.entries;
+      const resume = audit.find((e: any) => e.action === 'incident:resume-patrol' && e.result?.ok);
+      if (!resume) return false;
+      item ??= patrol.body.missionItems.slice(resume.request.seq - 1).find((i: any) => i.lat !== undefined);
+      return t.modeName === 'AUTO' && metresBetween(t, item!) < 5;
+    }, { what: 'back in AUTO at the paused patrol item', timeoutMs: 60_000, intervalMs: 50 });
+    expect(samples).toBeGreaterThan(50);
+    expect(inside).toBe(0);
+    // the straight way back would have crossed the block
+    const leg = Array.from({ length: 101 }, (_, k) => ({ lat: scene.lat + (item!.lat - scene.lat) * k / 100, lon: scene.lon + (item!.lon - scene.lon) * k / 100 }));
+    expect(leg.some(inBlock)).toBe(true);
+
+    const audit = (await server!.api('GET', `/api/audit?droneId=${d}`)).body.entries;
+    const transit = audit.find((e: any) => e.action === 'incident:transit-to-patrol');
+    expect(transit).toMatchObject({ operator: 'incident-dispatch', result: { ok: true }, request: { planId: patrol.body.id, seq: expect.any(Number) } });
+    expect(transit.request.path.length).toBeGreaterThan(1);
+    expect(audit.map((e: any) => e.action)).not.toContain('incident:return-home');
+    expect(server!.patrols.get(d)).toMatchObject({ planId: patrol.body.id, pausedAtSeq: null });
+    expect((await server!.api('GET', `/api/drones/${d}`)).body.task).toMatchObject({ kind: 'patrol' });
+  }, 150_000);
+
   it('never pulls a drone off its overwatch station: another drone goes', async () => {
     const [watcher, spare] = await setup(2);
     const station = north(250);
