@@ -7,11 +7,11 @@
 import type { FeatureCollection } from 'geojson';
 import { ApiClient, ApiError, loadConsoleConfig } from './api/client.ts';
 import { StreamClient } from './api/stream.ts';
-import type { Advisory, Drone, Geofence, Incident, Me, Plan, Prepositioning, Road, TrafficSegment, Zone } from './api/types.ts';
+import type { Advisory, Drone, Geofence, Incident, Junction, Me, Plan, Prepositioning, Road, TrafficSegment, Zone } from './api/types.ts';
 import { applyDocumentLang, onLangChange, t } from './i18n/index.ts';
 import { createMap, type MapAdapter } from './map/adapter.ts';
 import { FleetLayer } from './map/fleet-layer.ts';
-import { enRoute, incidentFeatures, incidentLineFeatures, pointFeature, prepositionFeatures, trafficFeatures } from './map/case-features.ts';
+import { enRoute, incidentFeatures, incidentLineFeatures, junctionFeatures, pointFeature, prepositionFeatures, trafficFeatures } from './map/case-features.ts';
 import { boundsOf, circleRing } from './map/geo.ts';
 import { planFeatures } from './map/plan-features.ts';
 import { DroneLabels } from './map/labels.ts';
@@ -151,6 +151,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const traffic = new TrafficPanel({
     api, store, role: () => me.role,
     fitRoad: (coordinates) => { const box = boundsOf(coordinates); if (box) map?.fitBounds(box, 17); },
+    flyTo: (lon, lat) => map?.flyTo(lon, lat, 17),
     showPlan: (plan: Plan | null) => map?.setData('plan', planFeatures([], plan, null)),
   });
   const tabs = new Tabs([
@@ -213,10 +214,13 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const loadIncidents = async () => {
     try { store.setIncidents((await api.get<{ incidents: Incident[] }>('/api/incidents?limit=200')).incidents); } catch { /* again at the next event */ }
   };
+  // roads with their levels, and their junctions (loaded again when a traffic event names a new road)
   const loadTraffic = async () => {
     try {
-      const [{ roads }, { segments }] = await Promise.all([api.get<{ roads: Road[] }>('/api/roads'), api.get<{ segments: TrafficSegment[] }>('/api/traffic')]);
+      const [{ roads }, { segments }, { junctions }] = await Promise.all([
+        api.get<{ roads: Road[] }>('/api/roads'), api.get<{ segments: TrafficSegment[] }>('/api/traffic'), api.get<{ junctions: Junction[] }>('/api/traffic/junctions')]);
       store.setRoads(roads, segments);
+      store.setJunctions(junctions);
     } catch { /* again at the next event */ }
   };
   void loadIncidents();
@@ -266,6 +270,10 @@ async function startConsole(token: string, me: Me): Promise<void> {
     if (dirty.has('traffic')) {
       map!.setData('traffic', trafficFeatures(store.roads.values()));
       if (tabs.current === 'traffic') traffic.renderList();
+    }
+    if (dirty.has('junctions')) {
+      map!.setData('junctions', junctionFeatures(store.junctions));
+      if (tabs.current === 'traffic') traffic.renderJunctions();
     }
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();

@@ -440,10 +440,19 @@ export const zhCN = {
   'trf.patrol': "规划沿路走廊巡逻",
   'trf.planning': "正在规划…",
   'trf.viewerNote': "观察员可以查看路况，但不能喊话或安排巡逻。",
+  'jct.title': "路口",
+  'jct.count': "（{n} 个）",
+  'jct.none': "暂无路口：没有相交或相接的道路。",
+  'jct.item': "路口 {n}：",
+  'jct.station': "派无人机驻守这些路口",
+  'jct.hint': "从无人机基地出发依次飞经每个路口并在其上空悬停；先预览，再分配给所选无人机。",
+  'jct.hoverS': "每个路口悬停时间（秒）",
+  'jct.preview': "预览巡查路线",
   'confirm.guidance': "由 {ids} 在该路段上空播放交通疏导喊话（{lang}）？",
   'legend.traffic': "路况：畅通 / 缓行 / 拥堵 / 严重拥堵",
   'legend.incident': "警情（红圈为紧急）",
   'legend.preposition': "建议待命点",
+  'legend.junction': "路口（编号）",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
