@@ -310,6 +310,11 @@ export const en: Record<MessageKey, string> = {
   'ow.start': 'Starts at (24 h)',
   'ow.hours': 'Length (h)',
   'ow.baseNote': 'From the drone base',
+  'ow.airframe': 'Airframe (default: the simulated quadcopter)',
+  'ow.cruiseMps': 'Cruise speed (m/s)',
+  'ow.enduranceMin': 'Endurance (min)',
+  'ow.swapMin': 'Battery swap (min)',
+  'ow.airframeInvalid': '{field}: enter a number from {min} to {max}.',
   'ow.station': 'Station {n}',
   'ow.bar': 'Drone slot {slot} on station {from}–{to}',
   'ow.timelineHint': 'Bars: a drone slot on station (its number); lighter: flying out.',
@@ -454,5 +459,5 @@ export const en: Record<MessageKey, string> = {
   'legend.traffic': "Traffic: free / slow / congested / jammed",
   'legend.incident': "Incident (red ring: urgent)",
   'legend.preposition': "Suggested wait point",
-  'legend.junction': "Road junction (numbered)",
+  'legend.junction': "Junction",
 };

@@ -308,6 +308,11 @@ export const zhCN = {
   'ow.start': '开始时间',
   'ow.hours': '时长（小时）',
   'ow.baseNote': '从无人机基地出发',
+  'ow.airframe': '机型参数（默认：仿真四旋翼）',
+  'ow.cruiseMps': '巡航速度（米/秒）',
+  'ow.enduranceMin': '续航时间（分钟）',
+  'ow.swapMin': '换电池时间（分钟）',
+  'ow.airframeInvalid': '{field}：请输入 {min} 到 {max} 之间的数字。',
   'ow.station': '值守点 {n}',
   'ow.bar': '第 {slot} 号机位在岗 {from}–{to}',
   'ow.timelineHint': '色条：机位在岗（数字为机位号）；浅色：飞往值守点。',
@@ -452,7 +457,7 @@ export const zhCN = {
   'legend.traffic': "路况：畅通 / 缓行 / 拥堵 / 严重拥堵",
   'legend.incident': "警情（红圈为紧急）",
   'legend.preposition': "建议待命点",
-  'legend.junction': "路口（编号）",
+  'legend.junction': "路口",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
