@@ -21,7 +21,7 @@ import { h } from './panels/dom.ts';
 import { DronePanel } from './panels/drone.ts';
 import { EventsPanel } from './panels/events.ts';
 import { FiguresPanel } from './panels/figures.ts';
-import { FleetPanel } from './panels/fleet.ts';
+import { FleetPanel, type ListTiming } from './panels/fleet.ts';
 import { IncidentsPanel } from './panels/incidents.ts';
 import { batteryText } from './panels/format.ts';
 import { legend } from './panels/legend.ts';
@@ -43,9 +43,11 @@ export interface ConsoleDebug {
   store: ConsoleStore;
   map: MapAdapter | null;
   stream: StreamClient | null;
-  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number };
+  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number; fleetList: ListTiming };
   labels: DroneLabels;
   tabs: Tabs | null;
+  /** The fleet list (the tests scroll a drone's row into view with `reveal`). */
+  fleet: FleetPanel | null;
   ready: boolean;
 }
 declare global { interface Window { __eagle?: ConsoleDebug } }
@@ -84,7 +86,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const store = new ConsoleStore();
   store.me = me;
   const labels = new DroneLabels();
-  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0 }, labels, tabs: null, ready: false };
+  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0, fleetList: { renders: 0, lastMs: 0, maxMs: 0, totalMs: 0 } }, labels, tabs: null, fleet: null, ready: false };
   window.__eagle = debug;
 
   let map: MapAdapter | null = null;
@@ -114,7 +116,8 @@ async function startConsole(token: string, me: Me): Promise<void> {
     select(d.id);
     if (d.position && map) map.flyTo(d.position.lon, d.position.lat);
   };
-  const fleet = new FleetPanel(store, selectAndFly);
+  const fleet = new FleetPanel(store, selectAndFly, debug.stats.fleetList);
+  debug.fleet = fleet;
   const events = new EventsPanel(store);
   // go-to: the next click on the map is the target
   let pickTool: MapTool | null = null;
@@ -278,7 +281,8 @@ async function startConsole(token: string, me: Me): Promise<void> {
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();
     if (dirty.has('broadcasts')) drone.renderBroadcast();
-    if (dirty.has('selection')) { drone.render(); fleet.render(); lastList = now; listPending = false; }
+    // a drone selected (on the map too): its row is brought into view
+    if (dirty.has('selection')) { drone.render(); fleet.render(); if (store.selectedId) fleet.reveal(store.selectedId); lastList = now; listPending = false; }
     else if (dirty.has('drones')) { drone.renderTelemetry(); listPending = true; }
     if (listPending && now - lastList >= LIST_INTERVAL_MS) { fleet.render(); lastList = now; listPending = false; }
     const panelMs = performance.now() - p0;

@@ -28,6 +28,8 @@ export interface LoadResult {
   updateMs: number[];
   panelMsPerFrame: number;
   maxPanelMs: number;
+  /** The fleet list's first render after the snapshot of N drones, ms (null: none within the settling frames). */
+  firstListMs: number | null;
   /** Labels shown and trail points pushed at the end. */
   labels: number;
   trailPoints: number;
@@ -65,8 +67,13 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
       battery: { remainingPct: 80, voltageV: 24, currentA: 10 }, gps: { fixType: 3, satellites: 14 }, mission: { current: 0, count: 0 },
       link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: new Date().toISOString(),
     });
+    const listRenders = e.stats.fleetList.renders;
     e.store.apply({ type: 'snapshot', drones: Array.from({ length: N }, (_, i) => drone(i)) as never });
-    for (let k = 0; k < 10; k++) await nextFrame();
+    let firstListMs: number | null = null;
+    for (let k = 0; k < 10; k++) {
+      await nextFrame();
+      if (firstListMs === null && e.stats.fleetList.renders > listRenders) firstListMs = e.stats.fleetList.lastMs;
+    }
     const before = { ...e.stats };
     const applyMs: number[] = [];
     const mapMs: number[] = [];
@@ -87,7 +94,7 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
     return {
       drones: N, frames: FRAMES, zoom, updates: e.stats.mapUpdates - before.mapUpdates,
       applyMs, mapMs, updateMs: applyMs.map((a, i) => a + mapMs[i]!),
-      panelMsPerFrame: (e.stats.totalPanelMs - before.totalPanelMs) / frames, maxPanelMs: e.stats.maxPanelMs,
+      panelMsPerFrame: (e.stats.totalPanelMs - before.totalPanelMs) / frames, maxPanelMs: e.stats.maxPanelMs, firstListMs,
       labels: e.labels.shown, trailPoints: e.stats.trailPoints,
       featuresInView: e.map!.featuresAt({ x: 0, y: 0 }, ['drones'], 5000).length,
     };
