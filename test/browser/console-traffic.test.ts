@@ -121,10 +121,12 @@ describe('console: traffic in Chromium', () => {
     await listed.click();
     await page.locator(`[data-test=road-drones] input[data-drone="${droneId}"]`).check();
     await page.locator('[data-test=road-lang]').selectOption('en');
-    const sent = page.waitForRequest((r) => r.url().endsWith(`/api/roads/${avenue.id}/broadcasts`));
+    const sent = page.waitForResponse((r) => r.url().endsWith(`/api/roads/${avenue.id}/broadcasts`));
     await page.locator('[data-command=road-guidance]').click();
     await page.locator('[data-test=confirm-ok]').click();
-    expect((await sent).postDataJSON()).toEqual({ droneId, lang: 'en' });
+    const guidance = await sent;
+    expect(guidance.request().postDataJSON()).toEqual({ droneId, lang: 'en' });
+    const broadcastId = (await guidance.json()).id as string;
     await page.locator(`[data-test=guidance-results] li[data-drone="${droneId}"]:not([data-result=sending])`).waitFor({ timeout: 10_000 });
 
     // a corridor patrol along the road, assigned to the chosen drone after a confirmation
@@ -147,5 +149,7 @@ describe('console: traffic in Chromium', () => {
     await expectOneLanguage(page, 'en');
     await switchLanguage(page, 'zh-CN');
     expect(offHost(browser.requests)).toEqual([]);
+    // the guidance has finished playing before the server stops (a broadcast still playing outlives its store)
+    await waitFor(async () => ['done', 'failed', 'stopped'].includes((await server.api('GET', `/api/broadcasts/${broadcastId}`)).body.state), { what: 'the guidance broadcast finished', timeoutMs: 15_000, intervalMs: 100 });
   }, 55_000);
 });
