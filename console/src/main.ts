@@ -7,11 +7,11 @@
 import type { FeatureCollection } from 'geojson';
 import { ApiClient, ApiError, loadConsoleConfig } from './api/client.ts';
 import { StreamClient } from './api/stream.ts';
-import type { Advisory, Drone, Geofence, Incident, Me, Plan, Prepositioning, Road, TrafficSegment, Zone } from './api/types.ts';
+import type { Advisory, Drone, Geofence, Incident, Junction, Me, Plan, Prepositioning, Road, TrafficSegment, Zone } from './api/types.ts';
 import { applyDocumentLang, onLangChange, t } from './i18n/index.ts';
 import { createMap, type MapAdapter } from './map/adapter.ts';
 import { FleetLayer } from './map/fleet-layer.ts';
-import { enRoute, incidentFeatures, incidentLineFeatures, pointFeature, prepositionFeatures, trafficFeatures } from './map/case-features.ts';
+import { enRoute, incidentFeatures, incidentLineFeatures, junctionFeatures, pointFeature, prepositionFeatures, trafficFeatures } from './map/case-features.ts';
 import { boundsOf, circleRing } from './map/geo.ts';
 import { planFeatures } from './map/plan-features.ts';
 import { DroneLabels } from './map/labels.ts';
@@ -21,7 +21,7 @@ import { h } from './panels/dom.ts';
 import { DronePanel } from './panels/drone.ts';
 import { EventsPanel } from './panels/events.ts';
 import { FiguresPanel } from './panels/figures.ts';
-import { FleetPanel } from './panels/fleet.ts';
+import { FleetPanel, type ListTiming } from './panels/fleet.ts';
 import { IncidentsPanel } from './panels/incidents.ts';
 import { batteryText } from './panels/format.ts';
 import { legend } from './panels/legend.ts';
@@ -43,9 +43,11 @@ export interface ConsoleDebug {
   store: ConsoleStore;
   map: MapAdapter | null;
   stream: StreamClient | null;
-  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number; trailPushes: number };
+  stats: { mapUpdates: number; lastMapUpdateMs: number; maxMapUpdateMs: number; totalMapUpdateMs: number; frames: number; totalPanelMs: number; maxPanelMs: number; trailPoints: number; trailPushes: number; fleetList: ListTiming };
   labels: DroneLabels;
   tabs: Tabs | null;
+  /** The fleet list (the tests scroll a drone's row into view with `reveal`). */
+  fleet: FleetPanel | null;
   ready: boolean;
 }
 declare global { interface Window { __eagle?: ConsoleDebug } }
@@ -84,7 +86,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const store = new ConsoleStore();
   store.me = me;
   const labels = new DroneLabels();
-  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0, trailPushes: 0 }, labels, tabs: null, ready: false };
+  const debug: ConsoleDebug = { store, map: null, stream: null, stats: { mapUpdates: 0, lastMapUpdateMs: 0, maxMapUpdateMs: 0, totalMapUpdateMs: 0, frames: 0, totalPanelMs: 0, maxPanelMs: 0, trailPoints: 0, trailPushes: 0, fleetList: { renders: 0, lastMs: 0, maxMs: 0, totalMs: 0 } }, labels, tabs: null, fleet: null, ready: false };
   window.__eagle = debug;
 
   let map: MapAdapter | null = null;
@@ -114,7 +116,8 @@ async function startConsole(token: string, me: Me): Promise<void> {
     select(d.id);
     if (d.position && map) map.flyTo(d.position.lon, d.position.lat);
   };
-  const fleet = new FleetPanel(store, selectAndFly);
+  const fleet = new FleetPanel(store, selectAndFly, debug.stats.fleetList);
+  debug.fleet = fleet;
   const events = new EventsPanel(store);
   // go-to: the next click on the map is the target
   let pickTool: MapTool | null = null;
@@ -151,6 +154,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const traffic = new TrafficPanel({
     api, store, role: () => me.role,
     fitRoad: (coordinates) => { const box = boundsOf(coordinates); if (box) map?.fitBounds(box, 17); },
+    flyTo: (lon, lat) => map?.flyTo(lon, lat, 17),
     showPlan: (plan: Plan | null) => map?.setData('plan', planFeatures([], plan, null)),
   });
   const tabs = new Tabs([
@@ -213,10 +217,13 @@ async function startConsole(token: string, me: Me): Promise<void> {
   const loadIncidents = async () => {
     try { store.setIncidents((await api.get<{ incidents: Incident[] }>('/api/incidents?limit=200')).incidents); } catch { /* again at the next event */ }
   };
+  // roads with their levels, and their junctions (loaded again when a traffic event names a new road)
   const loadTraffic = async () => {
     try {
-      const [{ roads }, { segments }] = await Promise.all([api.get<{ roads: Road[] }>('/api/roads'), api.get<{ segments: TrafficSegment[] }>('/api/traffic')]);
+      const [{ roads }, { segments }, { junctions }] = await Promise.all([
+        api.get<{ roads: Road[] }>('/api/roads'), api.get<{ segments: TrafficSegment[] }>('/api/traffic'), api.get<{ junctions: Junction[] }>('/api/traffic/junctions')]);
       store.setRoads(roads, segments);
+      store.setJunctions(junctions);
     } catch { /* again at the next event */ }
   };
   void loadIncidents();
@@ -267,10 +274,15 @@ async function startConsole(token: string, me: Me): Promise<void> {
       map!.setData('traffic', trafficFeatures(store.roads.values()));
       if (tabs.current === 'traffic') traffic.renderList();
     }
+    if (dirty.has('junctions')) {
+      map!.setData('junctions', junctionFeatures(store.junctions));
+      if (tabs.current === 'traffic') traffic.renderJunctions();
+    }
     if (dirty.has('status')) top.render();
     if (dirty.has('events')) events.render();
     if (dirty.has('broadcasts')) drone.renderBroadcast();
-    if (dirty.has('selection')) { drone.render(); fleet.render(); lastList = now; listPending = false; }
+    // a drone selected (on the map too): its row is brought into view
+    if (dirty.has('selection')) { drone.render(); fleet.render(); if (store.selectedId) fleet.reveal(store.selectedId); lastList = now; listPending = false; }
     else if (dirty.has('drones')) { drone.renderTelemetry(); listPending = true; }
     if (listPending && now - lastList >= LIST_INTERVAL_MS) { fleet.render(); lastList = now; listPending = false; }
     const panelMs = performance.now() - p0;

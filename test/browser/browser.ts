@@ -187,3 +187,8 @@ export async function clickMap(page: Page, points: Array<{ lat: number; lon: num
     await page.waitForTimeout(120); // two clicks in a row are not a double-click
   }
 }
+
+/** Scroll the fleet list so this drone's row is rendered (the list only renders the rows in view). */
+export async function showFleetRow(page: Page, droneId: string): Promise<void> {
+  await page.waitForFunction((id) => window.__eagle?.fleet?.reveal(id) === true, droneId, { timeout: 5_000 });
+}

@@ -1,7 +1,7 @@
 /**
  * Incidents and response figures in a real browser against the real server and simulator: an
  * operator reports an incident by clicking the map (the dispatcher's candidates for the point shown
- * before the confirmation); the list shows it dispatched, then on scene once the simulated drone has
+ * before the confirmation; Escape cancels the pick); the list shows it dispatched, then on scene once the simulated drone has
  * really flown there, the map has the incident where it was clicked and the event log an urgent
  * alert; closing it (confirmed) releases it. Seeded past incidents give the response-figures table
  * its medians and the time saved against the ground unit; pre-positioning draws its wait points.
@@ -57,6 +57,19 @@ describe('console: incidents and response figures in Chromium', () => {
     await page.waitForFunction(() => window.__eagle?.ready === true && window.__eagle.store.drones.size === 2, null, { timeout: 20_000 });
     await page.locator('[data-tab=incidents]').click();
     await page.locator('[data-test=incident-list]').waitFor();
+
+    // Escape cancels the pick: the hint goes, the report button is back, a later map click reports nothing
+    await page.locator('[data-command=incident-report]').click();
+    await page.locator('[data-test=incident-pick-hint]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=incident-pick-hint]').waitFor({ state: 'detached', timeout: 2_000 });
+    await page.locator('[data-command=incident-report]').waitFor({ timeout: 2_000 });
+    await clickMap(page, [SCENE]);
+    await page.evaluate(() => window.__eagle!.map!.idle());
+    expect(await page.locator('[data-test=incident-where], [data-test=incident-candidates]').count()).toBe(0);
+    expect((await pagePoints(page, [SCENE], ['report-point'], 12))[0]!.features).toEqual([]);
+    expect((await server.api('GET', '/api/incidents')).body.incidents).toEqual([]);
+
     await page.locator('[data-command=incident-report]').click();
     await page.locator('[data-test=incident-pick-hint]').waitFor();
     await clickMap(page, [SCENE]);

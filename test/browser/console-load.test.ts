@@ -4,13 +4,14 @@
  * animation frame) with the labels. Synthetic drones are fed to the page's store directly, so only
  * the console's work is measured (not the server, not the simulator; see load.ts). Figures go to
  * test-artifacts/console-load.json. Labels only when zoomed in, trails thinned out when zoomed out.
- * And the map adapter's choice: mapbox-gl with a Mapbox token, maplibre-gl without.
+ * The fleet list renders only the rows in view. And the map adapter's choice: mapbox-gl with a
+ * Mapbox token, maplibre-gl without.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
-import { ARTIFACTS, openBrowser, requireChromium, type Browser } from './browser.ts';
+import { ARTIFACTS, openBrowser, requireChromium, showFleetRow, type Browser } from './browser.ts';
 import { measureConsoleLoad, quantile } from './load.ts';
 
 let server: TestServer;
@@ -89,6 +90,52 @@ describe('console: cost per update', () => {
     console.log('per update p50, ms: zoom 17 (labels)', quantile(near.updateMs, 0.5), 'zoom 14', quantile(mid.updateMs, 0.5), 'zoom 12', quantile(far.updateMs, 0.5));
     expect(quantile(near.updateMs, 0.5)).toBeLessThan(16);
   }, 50_000);
+
+  it('renders only the fleet list rows in view with 1,000 drones: counted, scrolled to the last, filtered to one, its cost recorded', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/?token=${TEST_ADMIN_TOKEN}&lang=zh-CN`); // an empty list: its first render is of all 1,000
+    await page.waitForFunction(() => window.__eagle?.ready === true, null, { timeout: 20_000 });
+    const r = await measureConsoleLoad(page, { drones: 1000, frames: 4, zoom: 15 });
+    const timing = await page.evaluate(() => window.__eagle!.stats.fleetList);
+    console.log('fleet list, 1,000 drones: first render', r.firstListMs?.toFixed(1), 'ms; renders', timing);
+    expect(r.firstListMs, 'the first render is timed in window.__eagle.stats.fleetList').not.toBeNull();
+    expect(timing.renders).toBeGreaterThan(0);
+    expect(timing.maxMs).toBeGreaterThanOrEqual(r.firstListMs!);
+    expect(r.firstListMs!).toBeLessThan(50); // 1,000 rows built took ≈ 140 ms
+    const rows = page.locator('[data-test=fleet] tbody tr');
+    expect(await rows.count()).toBeLessThanOrEqual(60);
+    expect(await rows.count()).toBeGreaterThan(5);
+    expect(await page.locator('[data-test=fleet-count]').textContent()).toBe('1000 架');
+    expect(await rows.first().getAttribute('data-drone')).toBe('S0');
+
+    // scrolled to the bottom: the last call sign is rendered, in view
+    await page.locator('[data-test=fleet-rows]').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    const last = page.locator('[data-test=fleet] tr[data-drone=S999]');
+    await last.waitFor({ timeout: 2_000 });
+    expect(await last.locator('td').first().textContent()).toBe('S0999');
+    const inView = await page.evaluate(() => {
+      const box = document.querySelector('[data-test=fleet-rows]')!.getBoundingClientRect();
+      const row = document.querySelector('[data-test=fleet] tr[data-drone=S999]')!.getBoundingClientRect();
+      return row.top >= box.top && row.bottom <= box.bottom + 1;
+    });
+    expect(inView, 'the last row within the list\'s visible box').toBe(true);
+    await browser.screenshot('console-fleet-scrolled');
+    expect(await rows.count()).toBeLessThanOrEqual(60);
+
+    // filtered to one drone: that row alone, and the count says so; a click selects it
+    await page.locator('[data-test=fleet-filter]').fill('S0500');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=fleet] tbody tr').length === 1);
+    expect(await rows.first().getAttribute('data-drone')).toBe('S500');
+    expect(await page.locator('[data-test=fleet-count]').textContent()).toBe('显示 1/1000 架');
+    await rows.first().click();
+    await page.waitForFunction(() => window.__eagle!.store.selectedId === 'S500');
+
+    // cleared: a drone far down the list is brought into view by the helper the other tests use
+    await page.locator('[data-test=fleet-filter]').fill('');
+    await showFleetRow(page, 'S742');
+    expect(await page.locator('[data-test=fleet] tr[data-drone=S742] td').first().textContent()).toBe('S0742');
+    expect(await rows.count()).toBeLessThanOrEqual(60);
+  }, 40_000);
 
   it('picks mapbox-gl when a Mapbox token is configured (requests to Mapbox are stopped in the test), maplibre-gl otherwise', async () => {
     expect((await fetch(`${server.url}/config.json`).then((r) => r.json())).mapboxToken).toBeNull();

@@ -4,6 +4,8 @@
  * coverage footprints on the map where the plan puts them, the relief schedule as a timeline with a
  * row per station and a bar per sortie — then run with the drones after a confirmation: the
  * simulated drones take off for their stations and the run's status shows who holds each station.
+ * The airframe is the operator's: its figures go in the request, a shorter endurance gives the
+ * server's plan more sorties, and a value out of bounds is named and keeps Preview off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
@@ -18,6 +20,8 @@ const FOOTPRINT = hex('#00796b'); // console/src/map/layers.ts: overwatch-footpr
 let server: TestServer;
 let sim: SimFleet;
 let browser: Browser;
+/** The first preview (default airframe): its plan. */
+let firstPlan: any;
 
 beforeAll(async () => {
   requireChromium();
@@ -54,11 +58,14 @@ describe('console: overwatch in Chromium', () => {
     const startText = await page.locator('[data-test=ow-start]').inputValue();
     expect(startText).toMatch(/^\d\d:\d\d$/); // now, by default
     expect(await page.locator('[data-test=ow-hours]').inputValue()).toBe('2');
+    const asked = page.waitForRequest((r) => r.url().endsWith('/api/plans') && r.method() === 'POST');
     await page.locator('[data-command=ow-preview]').click();
+    expect((await asked).postDataJSON().airframe).toEqual({ cruiseMps: 10, enduranceS: 1500, swapS: 120 }); // the defaults: the simulated quadcopter
     await page.locator('[data-test=timeline]').waitFor({ timeout: 10_000 });
 
     const planId = (await page.locator('[data-test=ow-result]').getAttribute('data-plan'))!;
     const plan = (await server.api('GET', `/api/plans/${planId}`)).body;
+    firstPlan = plan;
     expect(plan.kind).toBe('overwatch');
     expect(plan.stations.length).toBeGreaterThan(0);
     expect(await page.locator('[data-figure=stations]').textContent()).toBe(String(plan.stations.length));
@@ -112,4 +119,37 @@ describe('console: overwatch in Chromium', () => {
     expect(offHost(browser.requests)).toEqual([]);
     expect(browser.errors).toEqual([]);
   }, 60_000);
+
+  it('plans for the airframe entered: out-of-bounds values are named and keep Preview off; a shorter endurance gives more sorties', async () => {
+    const { page } = browser;
+    const preview = page.locator('[data-command=ow-preview]');
+    const error = page.locator('[data-test=ow-airframe-error]');
+    await page.locator('[data-test=ow-endurance]').fill('0');
+    await page.locator('[data-test=ow-cruise]').fill('');
+    expect(await error.textContent()).toBe('巡航速度（米/秒）：请输入 1 到 30 之间的数字。续航时间（分钟）：请输入 2 到 120 之间的数字。');
+    expect(await preview.isDisabled()).toBe(true);
+    await expectOneLanguage(page, 'zh-CN');
+    await switchLanguage(page, 'en');
+    expect(await error.textContent()).toBe('Cruise speed (m/s): enter a number from 1 to 30.Endurance (min): enter a number from 2 to 120.');
+    await expectOneLanguage(page, 'en');
+    await switchLanguage(page, 'zh-CN');
+
+    // 10 min on a battery instead of 25, at 8 m/s, 1.5 min to swap: in the request, and the server plans more sorties
+    await page.locator('[data-test=ow-cruise]').fill('8');
+    await page.locator('[data-test=ow-endurance]').fill('10');
+    await page.locator('[data-test=ow-swap]').fill('1.5');
+    expect(await error.isHidden()).toBe(true);
+    const asked = page.waitForRequest((r) => r.url().endsWith('/api/plans') && r.method() === 'POST');
+    await preview.click();
+    expect((await asked).postDataJSON().airframe).toEqual({ cruiseMps: 8, enduranceS: 600, swapS: 90 });
+    const result = page.locator(`[data-test=ow-result]:not([data-plan="${firstPlan.id}"])`);
+    await result.waitFor({ timeout: 10_000 });
+    const planId = (await result.getAttribute('data-plan'))!;
+    const plan = (await server.api('GET', `/api/plans/${planId}`)).body;
+    expect((server.store.plans.get(planId)!.request as any).airframe).toEqual({ cruiseMps: 8, enduranceS: 600, swapS: 90 }); // planned for it
+    expect(plan.schedule.length, 'sorties with a 10 min battery against 25 min').toBeGreaterThan(firstPlan.schedule.length);
+    expect(plan.fleetSize).toBeGreaterThanOrEqual(firstPlan.fleetSize);
+    expect(await page.locator('[data-figure=sorties]').textContent()).toBe(String(plan.schedule.length));
+    expect(await page.locator('[data-test=timeline] .tl-bar').count()).toBe(plan.schedule.length);
+  }, 30_000);
 });

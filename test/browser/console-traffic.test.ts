@@ -2,8 +2,10 @@
  * Traffic in a real browser against the real server (short level window and dwell) and simulator:
  * a road created through the API and crawling traffic observed on it turn it jammed; the map draws
  * it red (its rendered feature's level and the screenshot's pixels along it) and the Traffic tab
- * lists it as jammed with its speed against free flow. An operator sends traffic guidance from a
- * chosen drone and plans a corridor patrol along the road, assigned after a confirmation.
+ * lists it as jammed with its speed against free flow. The junction of two roads is drawn where the
+ * server puts it and listed with its roads; stationing drones over the junctions previews a tour
+ * through it. An operator sends traffic guidance from a chosen drone and plans a corridor patrol
+ * along the road, assigned after a confirmation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
@@ -19,6 +21,8 @@ const lonLat = (northM: number, eastM: number): [number, number] => { const p = 
 // a road 80 m north of the base, west to east, and a free one 80 m south
 const AVENUE = [lonLat(80, -200), lonLat(80, 0), lonLat(80, 200)];
 const SIDE = [lonLat(-80, -200), lonLat(-80, 200)];
+// a north–south street crossing the avenue 100 m east of the base: their one junction
+const CROSS = [lonLat(160, 100), lonLat(10, 100)];
 
 let server: TestServer;
 let sim: SimFleet;
@@ -44,11 +48,24 @@ describe('console: traffic in Chromium', () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     const avenue = (await server.api('POST', '/api/roads', { name: '光谷大道（测试）', geometry: { type: 'LineString', coordinates: AVENUE }, freeFlowMps: 16.7, lanes: 2 })).body;
     const side = (await server.api('POST', '/api/roads', { name: '园区支路（测试）', geometry: { type: 'LineString', coordinates: SIDE }, freeFlowMps: 11 })).body;
-    expect(avenue.id && side.id).toBeTruthy();
+    const cross = (await server.api('POST', '/api/roads', { name: '高新二路（测试）', geometry: { type: 'LineString', coordinates: CROSS }, freeFlowMps: 11 })).body;
+    expect(avenue.id && side.id && cross.id).toBeTruthy();
+    const { junctions } = (await server.api('GET', '/api/traffic/junctions')).body;
+    expect(junctions).toHaveLength(1);
+    const junction = junctions[0];
+    expect(junction.roadIds).toEqual([avenue.id, cross.id].sort());
     await page.goto(`${server.url}/?token=${TEST_ADMIN_TOKEN}&lang=zh-CN`);
     await page.waitForFunction(() => window.__eagle?.ready === true && window.__eagle.store.drones.size === 1, null, { timeout: 20_000 });
     await page.locator('[data-tab=traffic]').click();
     await page.locator(`[data-test=traffic-list] tr[data-road="${avenue.id}"][data-level=free]`).waitFor({ timeout: 10_000 });
+    // the junction listed with the names of the roads that meet there
+    const listedJunction = page.locator('[data-test=junctions] li[data-junction="1"]');
+    await listedJunction.waitFor({ timeout: 5_000 });
+    expect(await page.locator('[data-test=junctions] li').count()).toBe(1);
+    expect(await listedJunction.getAttribute('data-roads')).toBe(junction.roadIds.join(' '));
+    const names: Record<string, string> = { [avenue.id]: avenue.name, [cross.id]: cross.name };
+    expect(await listedJunction.locator('.raw').allTextContents()).toEqual(junction.roadIds.map((id: string) => names[id]));
+    expect(await listedJunction.textContent()).toBe(`路口 1： ${junction.roadIds.map((id: string) => names[id]).join(' × ')}`);
 
     // crawling traffic and a dense count on the avenue until the server calls it jammed (a `traffic` event)
     const jam = () => server.api('POST', '/api/observations', {
@@ -81,16 +98,35 @@ describe('console: traffic in Chromium', () => {
     const png = await browser.screenshot('console-traffic-zh');
     expect((await closestColors(page, png, pts.slice(0, 4), 2, JAMMED)).every((d) => d < 30), 'red along the jammed road').toBe(true);
     expect((await closestColors(page, png, pts.slice(4), 2, FREE)).every((d) => d < 30), 'green along the free road').toBe(true);
+    // the junction drawn where the server puts it
+    await waitFor(async () => (await pagePoints(page, [junction], ['junctions'], 4))[0]!.features.some((f) => f.junction === 1), { what: 'the junction on the map', timeoutMs: 5_000, intervalMs: 100 });
+    await expectOneLanguage(page, 'zh-CN');
+
+    // stationing drones over the junctions: a tour through every junction, previewed with its route on the map
+    const tourAsked = page.waitForRequest((r) => r.url().endsWith('/api/plans') && r.method() === 'POST');
+    await page.locator('[data-command=junction-tour]').click();
+    expect((await tourAsked).postDataJSON()).toMatchObject({ kind: 'tour', hoverS: 120, points: [{ lat: junction.lat, lon: junction.lon }] });
+    const tourShown = page.locator('[data-test=junction-plan]');
+    await tourShown.waitFor({ timeout: 10_000 });
+    const tour = (await server.api('GET', `/api/plans/${await tourShown.getAttribute('data-plan')}`)).body;
+    expect(tour.kind).toBe('tour');
+    const metres = (p: number[]) => Math.hypot((p[1]! - junction.lat) * 111_320, (p[0]! - junction.lon) * 96_000);
+    expect(Math.min(...tour.route.coordinates.map(metres)), 'the route passes over the junction').toBeLessThan(2);
+    expect(await tourShown.locator('[data-figure=length]').textContent()).toBeTruthy();
+    await waitFor(async () => (await pagePoints(page, [junction], ['plan-route'], 4))[0]!.features.length > 0, { what: 'the tour drawn through the junction', timeoutMs: 5_000, intervalMs: 100 });
+    expect(await page.locator('[data-command=junction-assign]').isDisabled()).toBe(true); // no drone chosen yet
     await expectOneLanguage(page, 'zh-CN');
 
     // operator: guidance from the chosen drone over the avenue (the request says who and in which language)
     await listed.click();
     await page.locator(`[data-test=road-drones] input[data-drone="${droneId}"]`).check();
     await page.locator('[data-test=road-lang]').selectOption('en');
-    const sent = page.waitForRequest((r) => r.url().endsWith(`/api/roads/${avenue.id}/broadcasts`));
+    const sent = page.waitForResponse((r) => r.url().endsWith(`/api/roads/${avenue.id}/broadcasts`));
     await page.locator('[data-command=road-guidance]').click();
     await page.locator('[data-test=confirm-ok]').click();
-    expect((await sent).postDataJSON()).toEqual({ droneId, lang: 'en' });
+    const guidance = await sent;
+    expect(guidance.request().postDataJSON()).toEqual({ droneId, lang: 'en' });
+    const broadcastId = (await guidance.json()).id as string;
     await page.locator(`[data-test=guidance-results] li[data-drone="${droneId}"]:not([data-result=sending])`).waitFor({ timeout: 10_000 });
 
     // a corridor patrol along the road, assigned to the chosen drone after a confirmation
@@ -113,5 +149,7 @@ describe('console: traffic in Chromium', () => {
     await expectOneLanguage(page, 'en');
     await switchLanguage(page, 'zh-CN');
     expect(offHost(browser.requests)).toEqual([]);
+    // the guidance has finished playing before the server stops (a broadcast still playing outlives its store)
+    await waitFor(async () => ['done', 'failed', 'stopped'].includes((await server.api('GET', `/api/broadcasts/${broadcastId}`)).body.state), { what: 'the guidance broadcast finished', timeoutMs: 15_000, intervalMs: 100 });
   }, 55_000);
 });

@@ -28,6 +28,8 @@ export interface LoadResult {
   updateMs: number[];
   panelMsPerFrame: number;
   maxPanelMs: number;
+  /** The fleet list's first render after the snapshot of N drones, ms (null: none within the settling frames). */
+  firstListMs: number | null;
   /** Labels shown and trail points pushed at the end. */
   labels: number;
   trailPoints: number;
@@ -63,7 +65,7 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
   await cdp.send('Performance.enable');
   const taskS = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
   const args = { N: o.drones, FRAMES: o.frames, zoom: o.zoom, base: DEMO_BASE };
-  await page.evaluate(async ({ N, base }) => {
+  const firstListMs = await page.evaluate(async ({ N, base }) => {
     const e = window.__eagle!;
     const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
     const lat = (i: number) => base.lat + (Math.floor(i / 40) - Math.floor(N / 80)) * 0.0002;
@@ -76,8 +78,14 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
       battery: { remainingPct: 80, voltageV: 24, currentA: 10 }, gps: { fixType: 3, satellites: 14 }, mission: { current: 0, count: 0 },
       link: { id: 'udp', remote: '127.0.0.1:1', packetLossPct: 0, framesIn: 1 }, components: [], statusText: null, lastHeartbeatAt: new Date().toISOString(),
     });
+    const listRenders = e.stats.fleetList.renders;
     e.store.apply({ type: 'snapshot', drones: Array.from({ length: N }, (_, i) => drone(i)) as never });
-    for (let k = 0; k < 10; k++) await nextFrame();
+    let firstListMs: number | null = null;
+    for (let k = 0; k < 10; k++) {
+      await nextFrame();
+      if (firstListMs === null && e.stats.fleetList.renders > listRenders) firstListMs = e.stats.fleetList.lastMs;
+    }
+    return firstListMs;
   }, args);
   const task0 = await taskS();
   const r = await page.evaluate(async ({ N, FRAMES, zoom, base }) => {
@@ -113,7 +121,7 @@ export async function measureConsoleLoad(page: Page, o: LoadOptions): Promise<Lo
   const mainThreadMsPerFrame = ((await taskS()) - task0) * 1000 / (o.frames + 1);
   await cdp.detach();
   const featuresInView = await page.evaluate(() => window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['drones'], 5000).length);
-  return { ...r, mainThreadMsPerFrame, featuresInView };
+  return { ...r, firstListMs, mainThreadMsPerFrame, featuresInView };
 }
 
 /** The q-quantile of values (nearest rank). */

@@ -7,6 +7,7 @@ export type { Drone } from '../../../server/contracts/drone.ts';
 export type { DroneCommand } from '../../../server/contracts/command.ts';
 export type { Geofence } from '../../../server/contracts/geofence.ts';
 export type { Zone } from '../../../server/contracts/zone.ts';
+export type { Junction } from '../../../server/traffic/junctions.ts';
 export type { MissionItem };
 export type { PlanRequest, OverwatchRequest } from '../../../server/planning/schemas.ts';
 

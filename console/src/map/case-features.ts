@@ -1,11 +1,11 @@
 /**
  * GeoJSON for the workflow layers: incidents (and the lines from their responders while on the
- * way), roads coloured by traffic level, pre-positioning suggestions. Each is built only when its
+ * way), roads coloured by traffic level, their junctions, pre-positioning suggestions. Each is built only when its
  * own data changes (or, for the responder lines, at most twice a second while a drone is on the way),
  * never per telemetry update of the whole fleet.
  */
 import type { Feature, FeatureCollection } from 'geojson';
-import type { Drone, Incident, Prepositioning } from '../api/types.ts';
+import type { Drone, Incident, Junction, Prepositioning } from '../api/types.ts';
 import { URGENT_PRIORITY, type RoadMark } from '../state/store.ts';
 
 const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
@@ -43,6 +43,14 @@ export function trafficFeatures(roads: Iterable<RoadMark>): FeatureCollection {
     type: 'Feature', id: road.id,
     properties: { id: road.id, level: segment?.level ?? 'free', observed: segment?.observed ?? false },
     geometry: road.geometry,
+  })));
+}
+
+/** Junctions as numbered markers (1…n, as the Traffic tab lists them). */
+export function junctionFeatures(junctions: readonly Junction[]): FeatureCollection {
+  return collection(junctions.map((j, i) => ({
+    type: 'Feature', properties: { junction: i + 1, roads: j.roadIds.join(' '), icon: `num-jct-${i + 1}` },
+    geometry: { type: 'Point', coordinates: [j.lon, j.lat] },
   })));
 }
 

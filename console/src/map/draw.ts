@@ -1,7 +1,7 @@
 /**
  * Drawing on the map, on the map's own click events (no draw plugin): a polygon, a line or a set of
- * points, one click per vertex. A double-click or finish() ends it; Escape or cancel() drops it. The
- * shape being drawn goes to the `draft` source; the finished one is handed to `onDone`.
+ * points, one click per vertex. A double-click or finish() ends it; Escape (the tool slot) or
+ * cancel() drops it. The shape being drawn goes to the `draft` source; the finished one is handed to `onDone`.
  */
 import type { FeatureCollection, Position } from 'geojson';
 import type { MapAdapter, ScreenPoint } from './adapter.ts';
@@ -27,11 +27,9 @@ export class DrawTool implements MapTool {
   readonly cursor = 'crosshair';
   readonly vertices: Position[] = [];
   private lastPx: ScreenPoint | null = null;
-  private readonly onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') this.cancel(); };
 
   constructor(private readonly o: DrawOptions) {
     o.slot.start(this);
-    document.addEventListener('keydown', this.onKey);
     this.render();
   }
 
@@ -75,7 +73,6 @@ export class DrawTool implements MapTool {
   }
 
   private close(): void {
-    document.removeEventListener('keydown', this.onKey);
     this.o.map()?.setData('draft', { type: 'FeatureCollection', features: [] });
     this.o.slot.end(this);
   }

@@ -6,7 +6,7 @@
 import type { DroneState } from '../state/store.ts';
 import { INCIDENT_COLORS, STATE_COLORS, TRAFFIC_COLORS } from './colors.ts';
 
-export const OVERLAY_SOURCES = ['geofences', 'zones', 'traffic', 'plans', 'plan', 'overwatch', 'mission', 'preposition', 'advisories', 'incident-lines', 'incidents', 'report-point', 'trails', 'draft', 'selected', 'target', 'drones'] as const;
+export const OVERLAY_SOURCES = ['geofences', 'zones', 'traffic', 'junctions', 'plans', 'plan', 'overwatch', 'mission', 'preposition', 'advisories', 'incident-lines', 'incidents', 'report-point', 'trails', 'draft', 'selected', 'target', 'drones'] as const;
 export type OverlaySource = (typeof OVERLAY_SOURCES)[number];
 
 export const DRONE_LAYER = 'drones';
@@ -23,8 +23,9 @@ const NUMBER_STYLES = {
   cur: { fill: '#f08c00', ring: '#ffffff', ink: '#ffffff' }, // the drone's current mission item
   stn: { fill: '#00796b', ring: '#ffffff', ink: '#ffffff' }, // an overwatch station
   poi: { fill: '#c62828', ring: '#ffffff', ink: '#ffffff' }, // a point of interest, a tour stop
+  jct: { fill: '#37474f', ring: '#ffffff', ink: '#ffffff' }, // a road junction
 } as const;
-const NUMBER_ID = /^num-(wp|cur|stn|poi)-(\d{1,4})$/;
+const NUMBER_ID = /^num-(wp|cur|stn|poi|jct)-(\d{1,4})$/;
 
 export function numberIcon(id: string): ImageData | null {
   const m = NUMBER_ID.exec(id);
@@ -129,6 +130,8 @@ export function addOverlay(map: OverlayMap): void {
   const numbered = { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true };
   map.addLayer({ id: 'mission-waypoints', type: 'symbol', source: 'mission', filter: role('wp'), layout: { ...numbered, 'symbol-sort-key': ['get', 'sort'] } });
   map.addLayer({ id: 'plan-stops', type: 'symbol', source: 'plan', filter: role('stop'), layout: numbered });
+  // road junctions (GET /api/traffic/junctions), numbered as in the Traffic tab
+  map.addLayer({ id: 'junctions', type: 'symbol', source: 'junctions', layout: { ...numbered, 'icon-size': 0.8 } });
   map.addLayer({ id: 'overwatch-pois', type: 'circle', source: 'overwatch', filter: role('poi'), paint: { 'circle-radius': 5, 'circle-color': '#c62828', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
   map.addLayer({ id: 'overwatch-stations', type: 'symbol', source: 'overwatch', filter: role('station'), layout: numbered });
   map.addLayer({ id: 'draft-points', type: 'symbol', source: 'draft', filter: ['all', role('vertex'), ['!=', ['get', 'icon'], '']], layout: numbered });

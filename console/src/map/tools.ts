@@ -1,6 +1,7 @@
 /**
- * What a click on the map means right now: one tool at a time (the go-to pick, drawing a plan's
- * shape, placing points). Starting a tool cancels the one before; with none, a click selects a drone.
+ * What a click on the map means right now: one tool at a time (the go-to pick, the incident pick,
+ * drawing a plan's shape, placing points). Starting a tool cancels the one before; Escape cancels
+ * the active one; with none, a click selects a drone.
  */
 import type { MapAdapter, ScreenPoint } from './adapter.ts';
 
@@ -15,7 +16,9 @@ export interface MapTool {
 export class ToolSlot {
   active: MapTool | null = null;
 
-  constructor(private readonly map: () => MapAdapter | null) {}
+  constructor(private readonly map: () => MapAdapter | null) {
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.active) this.active.cancel(); });
+  }
 
   start(tool: MapTool): void {
     const before = this.active;

@@ -1,7 +1,9 @@
 /**
- * The fleet list: state, battery, link, mode; filter and sort; click selects the drone and flies the
- * map to it. Rows are kept per drone and only their changed cells are rewritten (stable to click,
- * cheap to update); the list is re-sorted by call sign only when drones come or go.
+ * The fleet list: state, battery, link, task, mode; filter and sort; a click (or Enter) selects the
+ * drone and flies the map to it. Virtualised: only the rows in view and a margin are in the DOM, at
+ * a fixed height, between two spacers that stand for the rows above and below; scrolling renders the
+ * new window. A row's cells are rewritten only when what they show changed; the call sign order is
+ * worked out again only when drones come or go.
  */
 import type { Drone } from '../api/types.ts';
 import { currentLang, t } from '../i18n/index.ts';
@@ -10,11 +12,19 @@ import { droneState, type ConsoleStore, type DroneState } from '../state/store.t
 import { h, raw } from './dom.ts';
 import { batteryText, linkText, modeText, stateLabel, taskText } from './format.ts';
 
-interface Row { tr: HTMLTableRowElement; state: HTMLSpanElement; battery: HTMLTableCellElement; link: HTMLTableCellElement; task: HTMLTableCellElement; mode: HTMLTableCellElement; key: string; text: string }
+interface Row { tr: HTMLTableRowElement; state: HTMLSpanElement; battery: HTMLTableCellElement; link: HTMLTableCellElement; task: HTMLTableCellElement; mode: HTMLTableCellElement; key: string }
 type SortBy = 'callsign' | 'battery' | 'state';
+
+/** What the list's renders cost (window.__eagle.stats.fleetList). */
+export interface ListTiming { renders: number; lastMs: number; maxMs: number; totalMs: number }
 
 /** Most urgent first when sorting by state. */
 const STATE_RANK: Record<DroneState, number> = { lost: 0, lowBattery: 1, returning: 2, onTask: 3, flying: 4, ground: 5 };
+/** A row's height (styles.css `.fleet tbody tr`), until a rendered row is measured. */
+const ROW_PX = 28;
+/** Rows rendered above and below the ones in view. */
+const MARGIN_ROWS = 8;
+const byCallsign = new Intl.Collator('en', { numeric: true }).compare;
 
 export class FleetPanel {
   readonly el = h('section', { class: 'panel fleet', 'data-test': 'fleet' });
@@ -23,16 +33,26 @@ export class FleetPanel {
   private readonly empty = h('p', { class: 'muted' });
   private readonly head = h('thead', {});
   private readonly body = h('tbody', {});
+  private readonly before = h('div', { 'data-test': 'fleet-before' });
+  private readonly after = h('div', { 'data-test': 'fleet-after' });
+  private readonly scroller = h('div', { class: 'fleet-rows', 'data-test': 'fleet-rows' }, this.before, h('table', {}, this.head, this.body), this.after);
+  /** Rows in the DOM, by drone id. */
   private readonly rows = new Map<string, Row>();
-  private order = '';
+  /** Every drone's filter text (call sign, id, state, mode, task in the shown language) with the key it was made for. */
+  private readonly texts = new Map<string, { key: string; text: string }>();
+  /** The drones the filter lets through, in the chosen order. */
+  private shown: string[] = [];
+  private windowKey = '';
+  private rowPx = 0;
   private byCallsign: string[] = [];
   private membership = -1;
   private titleKey = '';
   private filter = '';
   private sortBy: SortBy = 'callsign';
 
-  constructor(private readonly store: ConsoleStore, private readonly onPick: (d: Drone) => void) {
-    this.el.append(this.title, this.controls, this.empty, h('table', {}, this.head, this.body));
+  constructor(private readonly store: ConsoleStore, private readonly onPick: (d: Drone) => void, private readonly timing: ListTiming = { renders: 0, lastMs: 0, maxMs: 0, totalMs: 0 }) {
+    this.scroller.addEventListener('scroll', () => this.timed(() => this.renderWindow()), { passive: true });
+    this.el.append(this.title, this.controls, this.empty, this.scroller);
   }
 
   /** Language changed: headings, controls and every cell. */
@@ -45,49 +65,109 @@ export class FleetPanel {
       h('select', { title: t('fleet.sort'), 'data-test': 'fleet-sort', onchange: (e: Event) => { this.sortBy = (e.target as HTMLSelectElement).value as SortBy; this.render(); } },
         option('callsign', 'fleet.sort.callsign'), option('battery', 'fleet.sort.battery'), option('state', 'fleet.sort.state')));
     for (const row of this.rows.values()) row.key = '';
+    this.texts.clear();
     this.titleKey = '';
     this.render();
   }
 
+  /** The drones changed: order, filter, count, and the rows in view. */
   render(): void {
     if (!this.head.firstChild) return this.renderAll();
+    this.timed(() => {
+      this.shown = this.filtered(this.ordered());
+      this.renderTitle(this.shown.length, this.byCallsign.length);
+      this.renderWindow();
+    });
+  }
+
+  /** Scroll the list so that this drone's row is in view (false: the filter hides it, or no such drone). */
+  reveal(id: string): boolean {
+    const index = this.shown.indexOf(id);
+    if (index < 0) return false;
+    const rowPx = this.rowPx || ROW_PX;
+    const view = this.scroller.clientHeight - this.head.offsetHeight;
+    const top = index * rowPx;
+    if (top < this.scroller.scrollTop || top + rowPx > this.scroller.scrollTop + view) this.scroller.scrollTop = Math.max(0, top - (view - rowPx) / 2);
+    this.renderWindow();
+    return true;
+  }
+
+  private timed(work: () => void): void {
+    const t0 = performance.now();
+    work();
+    const ms = performance.now() - t0;
+    const s = this.timing;
+    s.renders++; s.lastMs = ms; s.totalMs += ms; s.maxMs = Math.max(s.maxMs, ms);
+  }
+
+  /** Every drone in the chosen order (call sign order kept until drones come or go; ties keep it). */
+  private ordered(): string[] {
     if (this.membership !== this.store.membership || this.byCallsign.length !== this.store.drones.size) {
       this.membership = this.store.membership;
-      this.byCallsign = [...this.store.drones.values()].sort((a, b) => a.callsign.localeCompare(b.callsign, 'en', { numeric: true })).map((d) => d.id);
+      this.byCallsign = [...this.store.drones.values()].sort((a, b) => byCallsign(a.callsign, b.callsign)).map((d) => d.id);
+      for (const id of [...this.texts.keys()]) if (!this.store.drones.has(id)) this.texts.delete(id);
     }
-    for (const id of [...this.rows.keys()]) if (!this.store.drones.has(id)) { this.rows.get(id)!.tr.remove(); this.rows.delete(id); }
-    for (const id of this.byCallsign) { const d = this.store.drones.get(id); if (d) this.update(d); }
+    if (this.sortBy === 'callsign') return this.byCallsign;
+    const score = new Map(this.byCallsign.map((id) => {
+      const d = this.store.drones.get(id)!;
+      return [id, this.sortBy === 'battery' ? d.battery?.remainingPct ?? 101 : STATE_RANK[droneState(d)]];
+    }));
+    return [...this.byCallsign].sort((a, b) => score.get(a)! - score.get(b)!);
+  }
 
-    let ids = this.byCallsign;
-    if (this.sortBy !== 'callsign') {
-      const score = (id: string): number => {
-        const d = this.store.drones.get(id)!;
-        return this.sortBy === 'battery' ? d.battery?.remainingPct ?? 101 : STATE_RANK[droneState(d)];
-      };
-      ids = [...ids].sort((a, b) => score(a) - score(b)); // stable: ties keep the call sign order
-    }
+  private filtered(ids: string[]): string[] {
     const needle = this.filter.trim().toLowerCase();
-    let shown = 0;
-    for (const id of ids) {
-      const row = this.rows.get(id);
-      if (!row) continue;
-      const visible = !needle || row.text.includes(needle);
-      row.tr.hidden = !visible;
-      if (visible) shown++;
-    }
-    const n = ids.length;
+    if (!needle) return ids;
+    return ids.filter((id) => { const d = this.store.drones.get(id); return d !== undefined && this.textOf(d).includes(needle); });
+  }
+
+  private textOf(d: Drone): string {
+    const key = rowKey(d, false);
+    const known = this.texts.get(d.id);
+    if (known?.key === key) return known.text;
+    const state = droneState(d);
+    const text = `${d.callsign} ${d.id} ${stateLabel(state)} ${modeText(d.mode)} ${d.mode} ${taskText(d)}`.toLowerCase();
+    this.texts.set(d.id, { key, text });
+    return text;
+  }
+
+  private renderTitle(shown: number, n: number): void {
     const titleKey = `${currentLang()}|${n}|${shown}`;
-    if (titleKey !== this.titleKey) {
-      this.titleKey = titleKey;
-      this.title.replaceChildren(t('fleet.title'), ' ', h('span', { class: 'muted', 'data-test': 'fleet-count' }, shown === n ? t('fleet.count', { n }) : t('fleet.shown', { shown, n })));
-      this.empty.hidden = n > 0;
-      this.empty.textContent = t('fleet.empty');
+    if (titleKey === this.titleKey) return;
+    this.titleKey = titleKey;
+    this.title.replaceChildren(t('fleet.title'), ' ', h('span', { class: 'muted', 'data-test': 'fleet-count' }, shown === n ? t('fleet.count', { n }) : t('fleet.shown', { shown, n })));
+    this.empty.hidden = n > 0;
+    this.empty.textContent = t('fleet.empty');
+  }
+
+  /** The rows in view and a margin, the spacers for the others; cells rewritten where they changed. */
+  private renderWindow(): void {
+    const rowPx = this.rowPx || ROW_PX;
+    const { first, last } = this.rowRange(rowPx);
+    const ids = this.shown.slice(first, last);
+    const keep = new Set(ids);
+    for (const [id, row] of this.rows) if (!keep.has(id)) { row.tr.remove(); this.rows.delete(id); }
+    for (const id of ids) { const d = this.store.drones.get(id); if (d) this.update(d); }
+    this.before.style.height = `${first * rowPx}px`;
+    this.after.style.height = `${(this.shown.length - last) * rowPx}px`;
+    const windowKey = ids.join('\n');
+    if (windowKey !== this.windowKey) {
+      this.windowKey = windowKey;
+      const focused = document.activeElement;
+      this.body.replaceChildren(...ids.map((id) => this.rows.get(id)!.tr));
+      if (focused instanceof HTMLElement && focused.parentElement === this.body) focused.focus({ preventScroll: true });
     }
-    const order = ids.join('\n');
-    if (order !== this.order) {
-      this.order = order;
-      this.body.replaceChildren(...ids.flatMap((id) => { const r = this.rows.get(id); return r ? [r.tr] : []; }));
-    }
+    if (!this.rowPx && this.body.firstElementChild) this.rowPx = (this.body.firstElementChild as HTMLElement).offsetHeight || 0;
+  }
+
+  /** Which of the shown drones get rows: those in view (the window's height until the list has its own) and a margin. */
+  private rowRange(rowPx: number): { first: number; last: number } {
+    const n = this.shown.length;
+    const constrained = this.scroller.scrollHeight > this.scroller.clientHeight;
+    const viewPx = constrained ? this.scroller.clientHeight : window.innerHeight;
+    const first = Math.max(0, Math.floor(this.scroller.scrollTop / rowPx) - MARGIN_ROWS);
+    const last = Math.min(n, Math.ceil((this.scroller.scrollTop + viewPx) / rowPx) + MARGIN_ROWS);
+    return { first: Math.min(first, Math.max(0, last - 1)), last };
   }
 
   private update(d: Drone): void {
@@ -101,26 +181,28 @@ export class FleetPanel {
       const mode = h('td', {});
       const tr = h('tr', { 'data-drone': d.id, tabindex: 0, onclick: pick, onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') pick(); } },
         h('td', {}, raw(d.callsign)), h('td', {}, state), battery, link, task, mode);
-      row = { tr, state, battery, link, task, mode, key: '', text: '' };
+      row = { tr, state, battery, link, task, mode, key: '' };
       this.rows.set(d.id, row);
     }
-    const state = droneState(d);
-    const pct = d.battery?.remainingPct;
-    const selected = d.id === this.store.selectedId;
     // a cheap key of what the row shows; the texts are only built when it changed
-    const key = `${state}|${pct == null ? '' : Math.round(pct)}|${d.connected}|${Math.round(d.link?.packetLossPct ?? 0)}|${d.mode}|${d.task?.kind ?? ''}|${selected}`;
+    const key = rowKey(d, d.id === this.store.selectedId);
     if (key === row.key) return;
     row.key = key;
-    const cells = [stateLabel(state), batteryText(d), linkText(d), modeText(d.mode), taskText(d)] as const;
-    row.text = `${d.callsign} ${d.id} ${cells[0]} ${cells[3]} ${d.mode} ${cells[4]}`.toLowerCase();
+    const state = droneState(d);
     row.tr.dataset.state = state;
-    row.tr.classList.toggle('selected', selected);
-    row.state.textContent = cells[0];
+    row.tr.classList.toggle('selected', d.id === this.store.selectedId);
+    row.state.textContent = stateLabel(state);
     row.state.style.setProperty('--c', STATE_COLORS[state]);
-    row.battery.textContent = cells[1];
-    row.link.textContent = cells[2];
-    row.task.textContent = cells[4];
+    row.battery.textContent = batteryText(d);
+    row.link.textContent = linkText(d);
     row.link.className = d.connected ? '' : 'bad';
-    row.mode.textContent = cells[3];
+    row.task.textContent = taskText(d);
+    row.mode.textContent = modeText(d.mode);
   }
+}
+
+/** What a row shows, cheaply: when it is unchanged, so are the row's cells (and the filter's text). */
+function rowKey(d: Drone, selected: boolean): string {
+  const pct = d.battery?.remainingPct;
+  return `${droneState(d)}|${pct == null ? '' : Math.round(pct)}|${d.connected}|${Math.round(d.link?.packetLossPct ?? 0)}|${d.mode}|${d.task?.kind ?? ''}|${selected}`;
 }

@@ -22,6 +22,7 @@ export function legend(library: 'maplibre' | 'mapbox'): HTMLElement {
       swatch('rgba(0,121,107,0.5)', t('legend.station'), true),
       swatch('#b71c1c', t('legend.incident'), true),
       swatch('#00838f', t('legend.preposition'), true),
+      swatch('#37474f', t('legend.junction'), true),
       h('li', { class: 'wide' }, ...Object.values(TRAFFIC_COLORS).map((c) => h('i', { style: `background:${c}` })), t('legend.traffic'))),
     h('small', {}, library === 'mapbox' ? t('map.mapbox') : t('map.offline', { approx: t('map.approx') })));
 }

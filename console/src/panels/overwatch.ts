@@ -1,6 +1,6 @@
 /**
  * Overwatch of an event: draw the venue, click the points of interest, set the event window (now →
- * +2 h by default) and the altitude; preview (POST /api/plans, kind overwatch, from the demo base):
+ * +2 h by default), the altitude and the airframe (cruise speed, endurance, battery swap); preview (POST /api/plans, kind overwatch, from the demo base):
  * the stations and their coverage footprints on the map, the figures, and the relief schedule as a
  * timeline; run it with chosen drones after a confirmation (POST /api/plans/:id/run) and follow the
  * run (GET /api/plans/:id/run every 2 s: who holds each station, covered or not); stop it (DELETE).
@@ -18,6 +18,7 @@ import type { ToolSlot } from '../map/tools.ts';
 import { droneState, type ConsoleStore } from '../state/store.ts';
 import { confirmDialog } from './confirm.ts';
 import { fill, h } from './dom.ts';
+import { AirframeForm } from './airframe.ts';
 import { DronePicker } from './drone-picker.ts';
 import { errorView } from './error.ts';
 import { field, numberInput, settle, type Pending } from './form.ts';
@@ -26,8 +27,6 @@ import { runStatusView } from './run-status.ts';
 import { clockText } from './format.ts';
 import { timeline } from './timeline.ts';
 
-/** The airframe the stations and the schedule are planned for (the simulated quadcopter's figures). */
-const AIRFRAME = { cruiseMps: 10, enduranceS: 25 * 60, swapS: 120 };
 const WINDOW_H = 2;
 const POLL_MS = 2000;
 const LAUNCH_LEAD_MS = 3000;
@@ -61,6 +60,8 @@ export class OverwatchPanel {
   private start = '';
   private hours = WINDOW_H;
   private altitude = 40;
+  /** The airframe the stations and the schedule are planned for. */
+  private readonly airframe = new AirframeForm();
   private preview: Pending<Plan> | null = null;
   /** The window the previewed plan was made for (ISO). */
   private planned: { start: string; end: string } | null = null;
@@ -100,6 +101,8 @@ export class OverwatchPanel {
       h('div', { class: 'row' },
         field(t('plan.altitude'), numberInput({ value: this.altitude, min: 10, max: 120, test: 'ow-altitude', set: (n) => { this.altitude = n; } })),
         h('p', { class: 'muted' }, t('ow.baseNote'))),
+      h('h3', {}, t('ow.airframe')),
+      this.airframe.view(() => this.renderPreviewButton()),
       h('div', { class: 'row', 'data-test': 'ow-preview-row' }),
       this.resultEl,
       this.runEl);
@@ -112,7 +115,7 @@ export class OverwatchPanel {
     const row = this.el.querySelector<HTMLElement>('[data-test=ow-preview-row]');
     if (!row) return;
     const drawing = this.tool !== null && this.host.tools.active === this.tool.draw;
-    const ready = this.venue !== null && this.pois.length > 0 && !drawing && this.preview?.kind !== 'sending' && nextTimeMs(this.start, Date.now()) !== null;
+    const ready = this.venue !== null && this.pois.length > 0 && !drawing && this.preview?.kind !== 'sending' && nextTimeMs(this.start, Date.now()) !== null && this.airframe.value() !== null;
     row.replaceChildren(h('button', { type: 'button', class: 'primary', 'data-command': 'ow-preview', disabled: !ready, onclick: () => void this.runPreview() }, t('plan.preview')));
   }
 
@@ -184,7 +187,7 @@ export class OverwatchPanel {
     const v = this.venue!;
     const startMs = nextTimeMs(this.start, Date.now())!;
     return {
-      kind: 'overwatch', altitudeM: this.altitude, airframe: AIRFRAME,
+      kind: 'overwatch', altitudeM: this.altitude, airframe: this.airframe.value()!,
       venue: { type: 'Polygon', coordinates: [[...v, v[0]!]] },
       pois: this.pois.map(([lon, lat]) => ({ lat, lon })),
       window: { start: new Date(startMs).toISOString(), end: new Date(startMs + this.hours * 3600_000).toISOString() },

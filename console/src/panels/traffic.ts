@@ -4,21 +4,22 @@
  * same roads coloured by level). A click selects a road and brings it into view. Operators, per
  * road: traffic guidance from the chosen drones' loudspeakers (POST /api/roads/:id/broadcasts) and
  * a corridor patrol along it (POST /api/roads/:id/patrol-plan, then assigned to the chosen drones
- * with the planning tab's assignment: POST /api/plans/:id/assign).
+ * with the planning tab's assignment: POST /api/plans/:id/assign). Below, the junctions, and for
+ * operators a tour stationing the chosen drones over them (junctions.ts).
  */
 import type { ApiClient } from '../api/client.ts';
-import type { Assignment, Plan, Role, TrafficLevel } from '../api/types.ts';
+import type { Plan, Role, TrafficLevel } from '../api/types.ts';
 import { t } from '../i18n/index.ts';
 import { TRAFFIC_COLORS } from '../map/colors.ts';
 import type { RoadMark, ConsoleStore } from '../state/store.ts';
-import { assignPlan, assignResults } from './assign.ts';
 import { confirmDialog } from './confirm.ts';
 import { fill, h, raw } from './dom.ts';
 import { DronePicker } from './drone-picker.ts';
 import { errorView } from './error.ts';
 import { field, settle, type Pending } from './form.ts';
 import { clockText } from './format.ts';
-import { planFigures } from './plan-figures.ts';
+import { JunctionTour, junctionList } from './junctions.ts';
+import { PreviewedPlan } from './previewed-plan.ts';
 
 const LEVEL_ORDER: Record<TrafficLevel, number> = { jammed: 0, congested: 1, slow: 2, free: 3 };
 const KMH = 3.6;
@@ -30,6 +31,8 @@ export interface TrafficHost {
   role: () => Role;
   /** Bring a road into view. */
   fitRoad: (coordinates: Array<[number, number]>) => void;
+  /** Bring a point (a junction) into view. */
+  flyTo: (lon: number, lat: number) => void;
   /** Show a previewed patrol plan on the map (null: clear). */
   showPlan: (plan: Plan | null) => void;
 }
@@ -39,22 +42,32 @@ type GuidanceResult = { droneId: string; result: Pending<{ id: string; state: st
 export class TrafficPanel {
   readonly el = h('section', { class: 'panel traffic', 'data-test': 'traffic' });
   private readonly listEl = h('div', { 'data-test': 'traffic-list' });
+  private readonly junctionsEl = h('div', {});
   private readonly actionsEl = h('div', { class: 'road-actions', 'data-test': 'road-actions' });
   private selectedId: string | null = null;
   private lang: 'zh-CN' | 'en' = 'zh-CN';
   private guidance: GuidanceResult[] = [];
-  private plan: Pending<Plan> | null = null;
-  private assignment: Pending<Assignment[]> | null = null;
+  private readonly patrol: PreviewedPlan;
+  private readonly tour: JunctionTour;
   private readonly picker: DronePicker;
 
   constructor(private readonly host: TrafficHost) {
     this.picker = new DronePicker(host.store, 'road-drones');
-    this.el.append(h('h2', {}), this.listEl, this.actionsEl);
+    const changed = () => this.renderActions();
+    this.patrol = new PreviewedPlan({ api: host.api, store: host.store, test: 'road-plan', assignCommand: 'road-assign', kindLabel: 'kind.corridor', errorTitle: 'trf.patrol', showPlan: host.showPlan, changed });
+    this.tour = new JunctionTour(host.api, host.store, host.showPlan, changed);
+    this.el.append(h('h2', {}), this.listEl, this.junctionsEl, this.actionsEl);
   }
 
   render(): void {
     (this.el.firstChild as HTMLElement).textContent = t('trf.title');
     this.renderList();
+    this.renderJunctions();
+  }
+
+  /** The junctions changed (loaded with the roads): their list, and the tour's button. */
+  renderJunctions(): void {
+    fill(this.junctionsEl, junctionList(this.host.store, this.host.flyTo));
     this.renderActions();
   }
 
@@ -78,7 +91,7 @@ export class TrafficPanel {
   }
 
   private select(id: string): void {
-    if (this.selectedId !== id) { this.guidance = []; this.plan = null; this.assignment = null; this.host.showPlan(null); }
+    if (this.selectedId !== id) { this.guidance = []; this.patrol.clear(); }
     this.selectedId = id;
     const r = this.host.store.roads.get(id);
     if (r) this.host.fitRoad(r.road.geometry.coordinates);
@@ -86,28 +99,31 @@ export class TrafficPanel {
   }
 
   private renderActions(): void {
-    const mark = this.selectedId ? this.host.store.roads.get(this.selectedId) : undefined;
     if (this.host.role() === 'viewer') { fill(this.actionsEl, h('p', { class: 'muted', 'data-test': 'viewer-note' }, t('trf.viewerNote'))); return; }
-    if (!mark) { fill(this.actionsEl, h('p', { class: 'muted' }, t('trf.pickRoad'))); return; }
-    const langSelect = h('select', { 'data-test': 'road-lang', onchange: (e: Event) => { this.lang = (e.target as HTMLSelectElement).value as 'zh-CN' | 'en'; } },
-      h('option', { value: 'zh-CN', selected: this.lang === 'zh-CN' }, t('bc.lang.zh')), h('option', { value: 'en', selected: this.lang === 'en' }, t('bc.lang.en')));
-    const noDrones = this.picker.ids().length === 0;
-    const plan = this.plan;
+    const ids = this.picker.ids();
     fill(this.actionsEl,
-      h('h3', {}, t('trf.actions'), ' ', raw(mark.road.name)),
       h('p', { class: 'muted' }, t('trf.pickDrones')),
       this.picker.render(() => this.renderActions()),
+      this.roadActions(ids),
+      this.tour.view(ids));
+  }
+
+  /** For the chosen road: guidance and a corridor patrol. */
+  private roadActions(ids: string[]): HTMLElement {
+    const mark = this.selectedId ? this.host.store.roads.get(this.selectedId) : undefined;
+    if (!mark) return h('p', { class: 'muted' }, t('trf.pickRoad'));
+    const langSelect = h('select', { 'data-test': 'road-lang', onchange: (e: Event) => { this.lang = (e.target as HTMLSelectElement).value as 'zh-CN' | 'en'; } },
+      h('option', { value: 'zh-CN', selected: this.lang === 'zh-CN' }, t('bc.lang.zh')), h('option', { value: 'en', selected: this.lang === 'en' }, t('bc.lang.en')));
+    return h('div', {},
+      h('h3', {}, t('trf.actions'), ' ', raw(mark.road.name)),
       h('div', { class: 'row' }, field(t('bc.lang'), langSelect),
-        h('button', { type: 'button', 'data-command': 'road-guidance', disabled: noDrones, onclick: () => void this.sendGuidance(mark) }, t('trf.guidance'))),
+        h('button', { type: 'button', 'data-command': 'road-guidance', disabled: ids.length === 0, onclick: () => void this.sendGuidance(mark) }, t('trf.guidance'))),
       this.guidance.length ? h('ul', { class: 'plans', 'data-test': 'guidance-results' }, ...this.guidance.map((g) => h('li', { 'data-drone': g.droneId, 'data-result': g.result.kind },
         raw(this.host.store.drones.get(g.droneId)?.callsign ?? g.droneId), ' ',
         g.result.kind === 'sending' ? t('trf.sending') : g.result.kind === 'done' ? t('trf.guidanceOk') : errorView(t('trf.guidance'), g.result.error)))) : null,
       h('div', { class: 'row' },
-        h('button', { type: 'button', 'data-command': 'road-patrol', disabled: plan?.kind === 'sending', onclick: () => void this.planPatrol(mark) }, t('trf.patrol'))),
-      plan?.kind === 'sending' ? h('p', { class: 'muted' }, t('trf.planning')) : plan?.kind === 'error' ? errorView(t('trf.patrol'), plan.error) : null,
-      plan?.kind === 'done' ? h('div', { 'data-test': 'road-plan', 'data-plan': plan.value.id }, planFigures(plan.value),
-        h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary', 'data-command': 'road-assign', disabled: noDrones || this.assignment?.kind === 'sending', onclick: () => void this.assign(plan.value) }, t('plan.assign'))),
-        assignResults(this.host.store, this.assignment)) : null);
+        h('button', { type: 'button', 'data-command': 'road-patrol', disabled: this.patrol.sending, onclick: () => void this.planPatrol(mark) }, t('trf.patrol'))),
+      this.patrol.view(ids));
   }
 
   private names(ids: string[]): string {
@@ -125,21 +141,7 @@ export class TrafficPanel {
     this.renderActions();
   }
 
-  private async planPatrol(mark: RoadMark): Promise<void> {
-    this.plan = { kind: 'sending' };
-    this.assignment = null;
-    this.renderActions();
-    this.plan = await settle(this.host.api.post<Plan>(`/api/roads/${encodeURIComponent(mark.road.id)}/patrol-plan`, { altitudeM: PATROL_ALTITUDE_M }));
-    this.host.showPlan(this.plan.kind === 'done' ? this.plan.value : null);
-    this.renderActions();
-  }
-
-  private async assign(plan: Plan): Promise<void> {
-    const ids = this.picker.ids();
-    if (!(await confirmDialog(t('confirm.assign', { n: ids.length, ids: this.names(ids), kind: t('kind.corridor') })))) return;
-    this.assignment = { kind: 'sending' };
-    this.renderActions();
-    this.assignment = await assignPlan(this.host.api, plan.id, ids);
-    this.renderActions();
+  private planPatrol(mark: RoadMark): Promise<void> {
+    return this.patrol.ask(() => this.host.api.post<Plan>(`/api/roads/${encodeURIComponent(mark.road.id)}/patrol-plan`, { altitudeM: PATROL_ALTITUDE_M }));
   }
 }

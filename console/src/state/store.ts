@@ -3,7 +3,7 @@
  * Messages only mark what changed; views redraw at most once per animation frame (see main.ts).
  */
 import type { StreamMessage, StreamStatus } from '../api/stream.ts';
-import type { Advisory, Drone, FleetEvent, Incident, Me, Road, TrafficSegment } from '../api/types.ts';
+import type { Advisory, Drone, FleetEvent, Incident, Junction, Me, Road, TrafficSegment } from '../api/types.ts';
 
 export type DroneState = 'ground' | 'flying' | 'onTask' | 'returning' | 'lost' | 'lowBattery';
 
@@ -44,7 +44,7 @@ export function isUrgent(ev: FleetEvent): boolean {
   return false;
 }
 
-export type Topic = 'drones' | 'selection' | 'events' | 'status' | 'airspace' | 'advisories' | 'broadcasts' | 'view' | 'incidents' | 'traffic';
+export type Topic = 'drones' | 'selection' | 'events' | 'status' | 'airspace' | 'advisories' | 'broadcasts' | 'view' | 'incidents' | 'traffic' | 'junctions';
 
 /** A broadcast's latest state, from the stream's `broadcast` events. */
 export interface BroadcastMark { state: string; reason: string | null }
@@ -64,6 +64,8 @@ export class ConsoleStore {
   readonly incidents = new Map<string, Incident>();
   /** Roads by id with their traffic level. */
   readonly roads = new Map<string, RoadMark>();
+  /** Where roads cross or meet (GET /api/traffic/junctions, loaded with the roads), numbered from 1 in this order. */
+  junctions: Junction[] = [];
   /** An incident event arrived: the list (with its step times) needs loading again. */
   incidentsStale = false;
   /** A traffic event named a road we do not have. */
@@ -172,6 +174,11 @@ export class ConsoleStore {
     for (const road of roads) this.roads.set(road.id, { road, segment: byId.get(road.id) ?? null });
     this.roadsStale = false;
     this.mark('traffic');
+  }
+
+  setJunctions(junctions: Junction[]): void {
+    this.junctions = junctions;
+    this.mark('junctions');
   }
 
   setStatus(status: StreamStatus): void {
