@@ -73,6 +73,7 @@ export class BroadcastService {
   readonly audibleRangeM: number;
   private readonly speakers = new Map<string, SpeakerEntry>();
   private readonly attached = new Set<string>();
+  private closed = false;
   private readonly listeners = new Set<(b: StoredBroadcast) => void>();
   private readonly speakerLostAfterMs: number;
 
@@ -138,12 +139,14 @@ export class BroadcastService {
       requestId: randomInt(1, 0xffffffff), state: 'queued', progress: 0, durationMs: null, reason: null, startedAt: null, endedAt: null,
     });
     this.opts.logger.info({ droneId: session.id, broadcast: stored.id, requestId: stored.requestId, lang: stored.lang, template: stored.template, priority }, 'broadcast sent to the loudspeaker');
-    const onUpdate = (u: SpeakerUpdate) => this.record(stored.id, u);
+    // the broadcast as last recorded: `finished` gives it without reading the store (closed by then when the server stops)
+    let latest = stored;
+    const onUpdate = (u: SpeakerUpdate) => { latest = this.record(stored.id, u) ?? latest; };
     const handle = stored.clipId !== null
       ? client.playClip({ requestId: stored.requestId, clipId: stored.clipId, volume: stored.volume, repeat: stored.repeat, priority }, onUpdate)
       : client.speak({ requestId: stored.requestId, text, lang: stored.lang, voice: stored.voice, volume: stored.volume, repeat: stored.repeat, priority }, onUpdate);
     if (handle.current.state === 'queued') this.publish(stored);
-    const finished = handle.finished.then(() => repo.get(stored.id)!);
+    const finished = handle.finished.then(() => latest);
     return { broadcast: stored, finished };
   }
 
@@ -164,8 +167,10 @@ export class BroadcastService {
     return b;
   }
 
+  /** Unfinished broadcasts are recorded failed; after that nothing touches the store (it closes next). */
   close(): void {
     for (const e of this.speakers.values()) e.client.close();
+    this.closed = true;
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
@@ -219,10 +224,11 @@ export class BroadcastService {
     entry?.client.handleFrame(frame, nowMs);
   }
 
-  private record(id: string, u: SpeakerUpdate): void {
+  private record(id: string, u: SpeakerUpdate): StoredBroadcast | null {
+    if (this.closed) return null;
     const repo = this.opts.store.broadcasts;
     const before = repo.get(id);
-    if (!before) return;
+    if (!before) return null;
     const now = this.iso();
     const state: BroadcastState = u.state;
     const final = state === 'done' || state === 'failed' || state === 'stopped';
@@ -231,12 +237,13 @@ export class BroadcastService {
       startedAt: before.startedAt ?? (state === 'playing' || (state === 'done' && u.acknowledged) ? now : undefined),
       endedAt: final ? now : undefined,
     });
-    if (!after) return;
+    if (!after) return null;
     if (before.state !== after.state) {
       this.opts.logger.info({ droneId: after.droneId, broadcast: id, state: after.state, reason: after.reason }, 'broadcast state');
       this.publish(after);
     }
     for (const l of this.listeners) l(after);
+    return after;
   }
 
   /** A `broadcast` event on the fleet's event bus (stream, stored events) for every change of state. */

@@ -84,6 +84,19 @@ describe('broadcast service', () => {
     expect(events.map((e) => [e.droneId, e.id, e.state])).toEqual([['E01', 'B1', 'queued'], ['E01', 'B1', 'playing'], ['E01', 'B1', 'done']]);
   });
 
+  it('a server stopping while a broadcast plays records it failed, then leaves the closed store alone', async () => {
+    const t = setup();
+    t.speakerBeat();
+    const started = t.service.broadcast(t.session, { text: '请勿在此停留', lang: 'zh-CN' }, 'li.wei');
+    t.status(started.broadcast.requestId, SpeakerState.PLAYING, { progress: 20 });
+    t.service.close(); // as the server stops: the service first, then the store
+    t.store.close();
+    const final = await started.finished; // resolves: it does not read the closed store
+    expect(final).toMatchObject({ id: started.broadcast.id, state: 'failed' });
+    t.status(started.broadcast.requestId, SpeakerState.DONE, { progress: 100 }); // a late status changes nothing
+    expect(() => t.clock.advance(60_000)).not.toThrow(); // nor does a timer left running
+  });
+
   it('refuses with the reason: speaker gone silent, target out of range or position unknown, link lost', () => {
     const t = setup();
     t.speakerBeat();
