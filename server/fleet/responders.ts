@@ -22,19 +22,24 @@ import { flyToScene } from './guided-flight.ts';
 import type { DroneAction, PatrolBook } from './patrols.ts';
 import type { TaskBoard } from './task-board.ts';
 
-export interface ResponderOptions {
+/** What a dispatching workflow (incidents, parking advisories) is built from. */
+export interface DispatcherDeps {
   fleet: Fleet;
   store: Store;
   clock: Clock;
   logger: Logger;
   tasks: TaskBoard;
+  /** Sends a released drone back to the patrol its task paused, or home. */
   patrols: PatrolBook;
+  /** Drones held by work the task board does not know (a running overwatch): never dispatched. */
+  busyElsewhere?: (droneId: string) => boolean;
+}
+
+export interface ResponderOptions extends DispatcherDeps {
   /** The workflow: names its audit actions (`incident:fly`), its log lines and its request key (`incidentId`). */
   kind: 'incident' | 'advisory';
   /** The audit log's operator for the workflow's own commands. */
   operator: string;
-  /** Drones held by work the task board does not know (a running overwatch): never dispatched. */
-  busyElsewhere?: (droneId: string) => boolean;
   /** After the workflow closed, work in flight ends without touching the store. */
   isClosed: () => boolean;
 }

@@ -8,21 +8,17 @@
  * The incident logic is the pure reducer in incident.ts; this service carries out its actions.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { Drone } from '../contracts/drone.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { DEFAULT_DISPATCH_PROFILE, rankForDispatch, type Candidate, type DispatchProfile, type Rejection } from '../fleet/dispatcher.ts';
 import { distanceM } from '../fleet/distance.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
-import type { Fleet } from '../fleet/fleet.ts';
-import type { PatrolBook } from '../fleet/patrols.ts';
 import { checkAirspace } from '../fleet/plan-assignment.ts';
-import { Responders } from '../fleet/responders.ts';
-import type { TaskBoard } from '../fleet/task-board.ts';
+import { Responders, type DispatcherDeps } from '../fleet/responders.ts';
 import { transitLengthM } from '../fleet/transit.ts';
-import type { IncidentFilter, Store } from '../store/store.ts';
-import type { Clock, TimerHandle } from '../time/clock.ts';
+import type { IncidentFilter } from '../store/store.ts';
+import type { TimerHandle } from '../time/clock.ts';
 import { dronesMissing, reportIncident, stepIncident, type Incident, type IncidentAction, type IncidentEvent, type IncidentOutcome } from './incident.ts';
 
 export const INCIDENT_OPERATOR = 'incident-dispatch';
@@ -42,17 +38,9 @@ export interface IncidentConfig {
 
 export const DEFAULT_INCIDENT_CONFIG: IncidentConfig = { hoverAltitudeM: 40, watchS: 600, onSceneRadiusM: 25 };
 
-export interface IncidentOptions {
-  fleet: Fleet;
-  store: Store;
-  clock: Clock;
-  logger: Logger;
-  tasks: TaskBoard;
-  patrols: PatrolBook;
+export interface IncidentOptions extends DispatcherDeps {
   config?: Partial<IncidentConfig>;
   profile?: DispatchProfile;
-  /** Drones held by work the task board does not know (a running overwatch): never dispatched. */
-  busyElsewhere?: (droneId: string) => boolean;
 }
 
 export interface ReportInput {

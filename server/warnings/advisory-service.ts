@@ -6,20 +6,13 @@
  * this service carries out its actions with the fleet, the speaker and the injected clock.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Zone } from '../contracts/zone.ts';
-import type { Observation } from '../contracts/zone.ts';
-import { AppError } from '../errors.ts';
+import type { Observation, Zone } from '../contracts/zone.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { DEFAULT_DISPATCH_PROFILE, distanceM, rankForDispatch, type DispatchProfile } from '../fleet/dispatcher.ts';
 import type { DroneSession } from '../fleet/drone-session.ts';
-import type { Fleet } from '../fleet/fleet.ts';
 import { transitLengthM } from '../fleet/transit.ts';
-import type { PatrolBook } from '../fleet/patrols.ts';
-import { Responders } from '../fleet/responders.ts';
-import type { TaskBoard } from '../fleet/task-board.ts';
-import type { Store } from '../store/store.ts';
-import type { Clock, TimerHandle } from '../time/clock.ts';
+import { Responders, type DispatcherDeps } from '../fleet/responders.ts';
+import type { TimerHandle } from '../time/clock.ts';
 import { FINAL_STATES, openCase, stepCase, type AdvisoryCase, type CaseAction, type CaseEvent } from './advisory-case.ts';
 import { DwellTracker, type DwellUpdate } from './dwell-tracker.ts';
 
@@ -30,14 +23,7 @@ export interface AdvisoryBroadcaster {
   };
 }
 
-export interface AdvisoryOptions {
-  fleet: Fleet;
-  store: Store;
-  clock: Clock;
-  logger: Logger;
-  tasks: TaskBoard;
-  /** Sends a released drone back to the patrol the case paused, or home. */
-  patrols: PatrolBook;
+export interface AdvisoryOptions extends DispatcherDeps {
   broadcaster: AdvisoryBroadcaster;
   /** Broadcasts before the case goes to a ground unit (default 2). */
   maxBroadcasts?: number;
@@ -50,8 +36,6 @@ export interface AdvisoryOptions {
   /** A vehicle not seen for this long has gone (default 10 min). */
   forgetAfterS?: number;
   profile?: DispatchProfile;
-  /** Drones taken by other work the task board does not hold (e.g. a running overwatch): never dispatched. */
-  busyElsewhere?: (droneId: string) => boolean;
 }
 
 export const ADVISORY_OPERATOR = 'advisory-loop';
