@@ -13,23 +13,9 @@ import type { DroneEvent } from '../../server/fleet/events.ts';
 import { HomeReturns, wayHome } from '../../server/fleet/home-return.ts';
 import { validateRoute, type Airspace } from '../../server/planning/index.ts';
 import { FakeClock } from '../../server/time/clock.ts';
+import { at, BASE, BLOCK, insideBlock, ring } from '../helpers/local-metres.ts';
 
-const BASE = { lat: 30.4987, lon: 114.4123 };
-const M = 1 / 111_320;
-const COS = Math.cos((BASE.lat * Math.PI) / 180);
-const at = (northM: number, eastM = 0) => ({ lat: BASE.lat + northM * M, lon: BASE.lon + (eastM * M) / COS });
-const ring = (n0: number, n1: number, e0: number, e1: number) => {
-  const p = (n: number, e: number) => { const q = at(n, e); return [q.lon, q.lat]; };
-  return { type: 'Polygon' as const, coordinates: [[p(n0, e0), p(n0, e1), p(n1, e1), p(n1, e0), p(n0, e0)]] };
-};
-/** A 120 m no-fly block centred 150 m north of home (the base). */
-const BLOCK = { id: 'nf_block', polygon: ring(90, 210, -60, 60) };
 const AIRSPACE: Airspace = { noFly: [BLOCK] };
-const insideBlock = (p: { lat: number; lon: number }) => {
-  const n = (p.lat - BASE.lat) / M;
-  const e = ((p.lon - BASE.lon) * COS) / M;
-  return n > 90 && n < 210 && e > -60 && e < 60;
-};
 
 describe('the way home (pure)', () => {
   const scene = { ...at(300), altitudeM: 40 };
