@@ -28,6 +28,7 @@ import { TlogReplayLink } from './mavlink/tlog/tlog-replay-link.ts';
 import { TlogWriter } from './mavlink/tlog/tlog-writer.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { PatrolBook } from './fleet/patrols.ts';
+import { HomeReturns } from './fleet/home-return.ts';
 import { airspaceOf } from './fleet/airspace-of.ts';
 import { IncidentService } from './incidents/incident-service.ts';
 import { TaskBoard } from './fleet/task-board.ts';
@@ -139,15 +140,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const history = new HistoryRecorder({ fleet, store, clock });
   const broadcasts = new BroadcastService({ fleet, store, clock, logger, audibleRangeM: config.speakerRangeM });
   const missions = new MissionService({ clock });
-  const overwatch = new OverwatchService({ fleet, missions, store, clock, logger });
   const tasks = new TaskBoard();
+  const airspace = () => airspaceOf(store.geofences.list());
+  const home = new HomeReturns({ fleet, tasks, clock, logger, airspace });
+  const overwatch = new OverwatchService({ fleet, missions, store, clock, logger, home });
   tasks.onChange((droneId, task) => {
     const session = fleet.get(droneId);
     if (!session) return;
     session.state.task = task ? { kind: task.kind, id: task.id } : null;
     fleet.touch(session);
   });
-  const patrols = new PatrolBook({ fleet, tasks, clock, logger, plans: store.plans, airspace: () => airspaceOf(store.geofences.list()) });
+  const patrols = new PatrolBook({ fleet, tasks, clock, logger, plans: store.plans, airspace, home });
   const incidents = new IncidentService({ fleet, store, clock, logger, tasks, patrols, config: config.incident, busyElsewhere: (id) => overwatch.flies(id) });
   const advisories = new AdvisoryService({ fleet, store, clock, logger, tasks, patrols, broadcaster: broadcasts, busyElsewhere: (id) => overwatch.flies(id), ...config.advisory });
   const traffic = new TrafficService({ fleet, store, clock, logger, rule: config.traffic });

@@ -28,8 +28,8 @@ export interface AppDeps {
   groundUnitS?: Record<string, number>;
   /** Traffic monitoring: road segments' levels from sightings and counts. */
   traffic: TrafficService;
-  /** Overwatch runs (built from the other deps when absent). */
-  overwatch?: OverwatchService;
+  /** Overwatch runs. */
+  overwatch: OverwatchService;
   /** Drones flying assigned plans (pausable by dispatchers); absent in tests that do not need them. */
   patrols?: PatrolBook;
   /** Who is doing what (advisory cases, incidents, patrols). */

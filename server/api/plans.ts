@@ -6,7 +6,6 @@ import { withErrors } from '../contracts/common.ts';
 import { AppError } from '../errors.ts';
 import { airspaceOf } from '../fleet/airspace-of.ts';
 import { assignPlan, partsOf } from '../fleet/plan-assignment.ts';
-import { OverwatchService } from '../fleet/overwatch-service.ts';
 import { plan as makePlan, PlanRequest, PlanSchema } from '../planning/index.ts';
 import { audited } from './audited.ts';
 import type { StoredPlan } from '../store/store.ts';
@@ -32,7 +31,7 @@ export function planRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     if (!p) throw new AppError('PLAN_NOT_FOUND', `no plan ${id}`);
     return p;
   };
-  const overwatch = deps.overwatch ?? new OverwatchService({ fleet: deps.fleet, missions: deps.missions, store: deps.store, clock: deps.clock, logger: deps.logger });
+  const overwatch = deps.overwatch;
   const view = planView;
 
   return async (app) => {

@@ -24,7 +24,13 @@ export type DroneEventKind =
   | 'broadcast'
   /** Overwatch runs (server/fleet/overwatch-runner.ts): a station became uncovered / covered again. */
   | 'overwatch-gap-opened'
-  | 'overwatch-gap-closed';
+  | 'overwatch-gap-closed'
+  /**
+   * The server sends a drone on a way that breaks the geofences because there is no other
+   * (server/fleet/home-return.ts: home by RTL when no way round the no-fly zones exists); `reason`
+   * says which. The console shows it as urgent.
+   */
+  | 'geofence-breach';
 
 export interface DroneEvent {
   kind: DroneEventKind;

@@ -11,8 +11,8 @@ import { DEFAULT_HANDOVER_MARGIN_S, type ScheduleEntry, type Station } from '../
 import type { OverwatchRequest } from '../planning/schemas.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../time/clock.ts';
-import { executeCommand } from './drone-commands.ts';
 import type { Fleet } from './fleet.ts';
+import type { HomeReturns } from './home-return.ts';
 import type { MissionService } from './missions.ts';
 import { OverwatchRunner, type RunnerOptions, type RunStatus } from './overwatch-runner.ts';
 
@@ -24,6 +24,8 @@ export interface OverwatchServiceOptions {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Sends drones home round the no-fly zones (home-return.ts). */
+  home: Pick<HomeReturns, 'send'>;
 }
 
 export type RunTuning = Pick<RunnerOptions, 'tickMs' | 'launchLeadS' | 'maxLaunchFailures' | 'lowBatteryPct' | 'minLaunchBatteryPct' | 'takeoffTimeoutS' | 'leaveGraceS' | 'altToleranceM' | 'extraHoldS'>;
@@ -73,7 +75,10 @@ export class OverwatchService {
           await this.o.missions.upload(session, 'mission', items);
           await this.o.missions.start(session);
         }),
-        rtl: (droneId, reason) => this.audited(droneId, 'overwatch:rtl', { planId, reason }, () => executeCommand(this.session(droneId), { type: 'rtl' })),
+        // home round the no-fly zones, then RTL (home-return.ts): `overwatch:transit-home`, `overwatch:return-home`
+        rtl: async (droneId, reason) => {
+          await this.o.home.send(droneId, (id, action, request, fn) => this.audited(id, `overwatch:${action}`, { planId, ...(request as object) }, () => fn(this.session(id))), reason);
+        },
       },
       plan: {
         planId, stations: plan.stations, schedule: plan.schedule, window: request.window, stationMissions: plan.stationMissions,

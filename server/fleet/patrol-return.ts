@@ -23,12 +23,12 @@
 import { common } from 'mavlink-mappings';
 import type { MissionItem } from '../contracts/mission.ts';
 import type { WireMissionItem } from '../mavlink/mission-transfer/types.ts';
-import { DEFAULT_CEILING_M, DEFAULT_FLOOR_M, validateRoute, type Airspace, type LatLon, type RoutePoint } from '../planning/index.ts';
+import type { Airspace, LatLon, RoutePoint } from '../planning/index.ts';
 import type { DroneSession } from './drone-session.ts';
 import { flyPath } from './guided-flight.ts';
 import { toWireItems } from './mission-items.ts';
 import type { DroneAction } from './patrols.ts';
-import { transit, violationText } from './transit.ts';
+import { wayTo } from './transit.ts';
 
 const Cmd = common.MavCmd;
 /** Commands the vehicle flies to their position (a take-off climbs where it is; RTL flies home). */
@@ -66,20 +66,13 @@ export type LegBack =
 
 /**
  * The decision (pure): straight back when the leg is clear; round the no-fly zones when only they
- * are in the way (at the higher of the two heights, kept within the airspace's band; the whole way
- * as flown — the climb or descent from here, every corner, the last height change over the item —
- * is validated); home when there is no such way.
+ * are in the way; home when there is no such way (transit.ts `wayTo`).
  */
 export function legBack(from: RoutePoint, to: RoutePoint | null, airspace: Airspace): LegBack {
-  if (!to || validateRoute([from, to], airspace).length === 0) return { kind: 'resume' };
-  const floorM = airspace.floorM ?? DEFAULT_FLOOR_M;
-  const ceilingM = airspace.ceilingM ?? DEFAULT_CEILING_M;
-  const altitudeM = Math.min(ceilingM, Math.max(floorM, from.altitudeM, to.altitudeM));
-  const way = transit(from, to, airspace, altitudeM);
-  if (!way.ok) return { kind: 'home', reason: way.reason };
-  const flown = validateRoute([from, ...way.path.map((p) => ({ lat: p.lat, lon: p.lon, altitudeM })), to], airspace);
-  if (flown.length) return { kind: 'home', reason: violationText(flown[0]!) };
-  return { kind: 'transit', path: way.path, altitudeM };
+  const way = to ? wayTo(from, to, airspace) : { kind: 'straight' as const };
+  if (way.kind === 'straight') return { kind: 'resume' };
+  if (way.kind === 'none') return { kind: 'home', reason: way.reason };
+  return { kind: 'transit', path: way.path, altitudeM: way.altitudeM };
 }
 
 export type WayBack = { kind: 'resumed' } | { kind: 'home'; reason: string } | { kind: 'stopped'; reason: string };

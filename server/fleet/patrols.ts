@@ -4,10 +4,10 @@
  * paused at the mission item the drone was flying, and when that task is released the drone goes
  * back to the item it left (round the no-fly zones when the straight way crosses one, then
  * DO_SET_MISSION_CURRENT and AUTO: patrol-return.ts), or home when it has no patrol to go back to,
- * too little battery for it, or no safe way back.
+ * too little battery for it, or no safe way back (round the no-fly zones too, then RTL: home-return.ts).
  *
  *   started ──claim(other)──▶ paused (seq kept) ──returnFromTask──▶ [way back checked, flown] ──▶ flying again from seq
- *      │                                           ├─(no battery, no safe way, resume refused)──▶ home (RTL)
+ *      │                                           ├─(no battery, no safe way, resume refused)──▶ released, then home (home-return.ts)
  *      │                                           └─(failsafe or link lost on the way back)──▶ ended, nothing sent
  *      └── disarmed, or left AUTO on the pilot's/autopilot's own decision ──▶ ended
  *
@@ -18,8 +18,8 @@ import type { Airspace } from '../planning/index.ts';
 import type { PlanRepo } from '../store/store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { DroneSession } from './drone-session.ts';
-import { executeCommand } from './drone-commands.ts';
 import type { Fleet } from './fleet.ts';
+import type { HomeReturns } from './home-return.ts';
 import { goBackToPatrol } from './patrol-return.ts';
 import { partsOf, type PlanPart } from './plan-assignment.ts';
 import type { TaskBoard } from './task-board.ts';
@@ -49,6 +49,8 @@ export interface PatrolOptions {
   plans: Pick<PlanRepo, 'get'>;
   /** Today's airspace, which the way back is checked against. */
   airspace: () => Airspace;
+  /** Sends drones home round the no-fly zones (home-return.ts), and knows which it sent. */
+  home: Pick<HomeReturns, 'send' | 'sentHomeByServer'>;
   /** Below this battery a paused patrol is not resumed: the drone goes home (default 35 %). */
   minResumeBatteryPct?: number;
 }
@@ -61,8 +63,6 @@ const NEVER_FLEW_MS = 30_000;
 
 export class PatrolBook {
   private readonly patrols = new Map<string, PatrolRecord>();
-  /** Drones this server sent home (RTL) after a task, while they are still in RTL: a dispatcher may redirect them. */
-  private readonly sentHome = new Set<string>();
   private readonly minResumeBatteryPct: number;
 
   constructor(private readonly o: PatrolOptions) {
@@ -101,20 +101,23 @@ export class PatrolBook {
   }
 
   /**
-   * Releases the drone from `taskId` and sends it on: back to its paused patrol, or home. Commands
-   * are sent before the release, so the next queued task (which may take the drone at once) comes after.
+   * Releases the drone from `taskId` and sends it on: back to its paused patrol, or home. The way
+   * back to the patrol is flown before the release (the drone is still that task's errand); a drone
+   * sent home is released first, so the next queued task may take it at once, even on its way home
+   * (nothing more is sent home then: home-return.ts).
    */
   async returnFromTask(droneId: string, taskId: string, act: DroneAction): Promise<ReturnOutcome> {
     const session = this.o.fleet.get(droneId);
     const patrol = this.o.tasks.pausedOf(droneId)?.kind === 'patrol' ? this.patrols.get(droneId) : undefined;
     let outcome: ReturnOutcome = 'stays';
     let why = 'the drone is not flying';
+    let homeReason = 'its task is over';
     if (this.o.tasks.taskOf(droneId)?.id !== taskId) return outcome; // the drone is no longer this task's: send it nothing
     try {
       const flying = session?.state.connected && session.state.armed && !session.state.landed;
       if (!session || !flying || HOMEBOUND_MODES.has(session.state.mode)) return outcome;
       const battery = session.state.battery.remainingPct;
-      let homeReason = patrol ? `battery ${battery ?? '?'}% < ${this.minResumeBatteryPct}% to resume the patrol` : undefined;
+      if (patrol) homeReason = `battery ${battery ?? '?'}% < ${this.minResumeBatteryPct}% to resume the patrol`;
       if (patrol && battery !== null && battery >= this.minResumeBatteryPct) {
         patrol.seenFlying = false;
         const back = await goBackToPatrol({
@@ -134,14 +137,15 @@ export class PatrolBook {
         homeReason = back.reason;
         this.o.logger.warn({ droneId, planId: patrol.planId, reason: back.reason }, 'patrol not resumed: sending the drone home');
       }
-      await act(droneId, 'return-home', homeReason ? { reason: homeReason } : {}, (s) => executeCommand(s, { type: 'rtl' }));
-      this.sentHome.add(droneId);
       why = 'sent home instead of resuming';
-      return (outcome = 'home');
+      outcome = 'home';
     } finally {
       this.o.tasks.release(droneId, taskId);
       if (patrol && outcome !== 'resumed') this.end(droneId, why);
     }
+    // released first: on its way home the drone is free, and a dispatcher may take it (home-return.ts)
+    await this.o.home.send(droneId, act, homeReason);
+    return outcome;
   }
 
   /** The mission of the plan part the drone patrols, as stored with the plan (null: not found). */
@@ -157,18 +161,16 @@ export class PatrolBook {
   async homeIfIdle(droneId: string, act: DroneAction): Promise<void> {
     const s = this.o.fleet.get(droneId)?.state;
     if (!s?.connected || !s.armed || s.landed || HOMEBOUND_MODES.has(s.mode) || this.o.tasks.taskOf(droneId)) return;
-    await act(droneId, 'return-home', { reason: 'its task ended during the flight' }, (session) => executeCommand(session, { type: 'rtl' }));
-    this.sentHome.add(droneId);
+    await this.o.home.send(droneId, act, 'its task ended during the flight');
   }
 
-  /** In RTL because this server sent it home after a task (not its failsafe, not a pilot). */
+  /** Transiting home or in RTL because this server sent it home after a task (not its failsafe, not a pilot). */
   sentHomeByServer(droneId: string): boolean {
-    return this.sentHome.has(droneId);
+    return this.o.home.sentHomeByServer(droneId);
   }
 
   /** A patrol ends when the drone is disarmed, heads home, or leaves the mission while no task paused it. */
   private watch(session: DroneSession): void {
-    if (this.sentHome.has(session.id) && (session.state.mode !== 'RTL' || !session.state.armed)) this.sentHome.delete(session.id);
     const p = this.patrols.get(session.id);
     if (!p || p.pausedAtSeq !== null) return;
     const s = session.state;

@@ -185,6 +185,49 @@ describe('incident dispatch', () => {
     expect(closestToCentreM).toBeGreaterThan(60);
   }, 120_000);
 
+  it('flies a released drone with no patrol home round the no-fly zone its straight way home crosses, then RTL: its track from the release until it has landed never enters the zone, and it lands at home', async () => {
+    const [d] = await setup(1, { speedup: 10 });
+    // a 100 m no-fly block centred 110 m north of the base; the scene is 230 m north, beyond it
+    const c = north(110);
+    const h = 50 * M;
+    const block = [[c.lon - h / COS, c.lat - h], [c.lon + h / COS, c.lat - h], [c.lon + h / COS, c.lat + h], [c.lon - h / COS, c.lat + h], [c.lon - h / COS, c.lat - h]];
+    expect((await server!.api('POST', '/api/geofences', { name: 'school yard', kind: 'no-fly', geometry: { type: 'Polygon', coordinates: [block] } })).status).toBe(201);
+    const inBlock = (p: { lat: number; lon: number }) => Math.abs((p.lat - c.lat) / M) < 50 && Math.abs(((p.lon - c.lon) * COS) / M) < 50;
+    const home = sim!.drones[0]!.truth();
+    const scene = north(230);
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'fight', priority: 1 })).body;
+    expect(reported.droneId).toBe(d);
+    await incident(reported.id, (i) => i.state === 'on-scene', 'on scene beyond the block');
+    const releasedAt = new Date().toISOString();
+    expect((await server!.api('POST', `/api/incidents/${reported.id}/close`, { outcome: 'resolved' })).body.state).toBe('released');
+
+    // the simulated drone itself, every 50 ms, from the release until it has landed and disarmed
+    let inside = 0;
+    let samples = 0;
+    let sawRtl = false;
+    await waitFor(() => {
+      const t = sim!.drones[0]!.truth();
+      samples++;
+      if (inBlock(t) && t.altitudeM > 0.5) inside++;
+      sawRtl ||= t.modeName === 'RTL';
+      return sawRtl && !t.armed;
+    }, { what: 'home and landed', timeoutMs: 40_000, intervalMs: 50 });
+    expect(samples).toBeGreaterThan(100);
+    expect(inside).toBe(0);
+    expect(metresBetween(sim!.drones[0]!.truth(), home)).toBeLessThan(3);
+    // the straight way home would have crossed the block
+    expect(Array.from({ length: 101 }, (_, k) => ({ lat: scene.lat + (home.lat - scene.lat) * k / 100, lon: scene.lon + (home.lon - scene.lon) * k / 100 })).some(inBlock)).toBe(true);
+    // and so says the server's own recorded track (1 Hz)
+    const track = (await server!.api('GET', `/api/drones/${d}/track?from=${encodeURIComponent(releasedAt)}`)).body.points;
+    expect(track.length).toBeGreaterThan(3);
+    expect(track.filter((p: any) => inBlock(p) && p.altRelM > 0.5)).toEqual([]);
+
+    const audit = (await server!.api('GET', `/api/audit?droneId=${d}`)).body.entries;
+    expect(audit.find((e: any) => e.action === 'incident:transit-home')).toMatchObject({ operator: 'incident-dispatch', result: { ok: true }, request: { incidentId: reported.id, path: expect.any(Array) } });
+    expect(audit.find((e: any) => e.action === 'incident:return-home')).toMatchObject({ result: { ok: true }, request: { incidentId: reported.id, way: 'round' } });
+    expect((await server!.api('GET', '/api/events?kind=geofence-breach')).body.events).toEqual([]);
+  }, 60_000);
+
   it('flies a patrol drone taken for an incident back round the no-fly zone its straight way to the paused patrol item crosses, and resumes the patrol at that item, not home', async () => {
     const [d] = await setup(1);
     // a 120 m no-fly block centred 250 m north; the patrol circles south of it, the scene is north of it

@@ -12,23 +12,9 @@ import type { DroneSession } from '../../server/fleet/drone-session.ts';
 import { toWireItems } from '../../server/fleet/mission-items.ts';
 import { goBackToPatrol, legBack, resumeTarget } from '../../server/fleet/patrol-return.ts';
 import { validateRoute, type Airspace } from '../../server/planning/index.ts';
+import { at, BLOCK, insideBlock, ring } from '../helpers/local-metres.ts';
 
-const BASE = { lat: 30.4987, lon: 114.4123 };
-const M = 1 / 111_320;
-const COS = Math.cos((BASE.lat * Math.PI) / 180);
-const at = (northM: number, eastM = 0) => ({ lat: BASE.lat + northM * M, lon: BASE.lon + (eastM * M) / COS });
-const ring = (n0: number, n1: number, e0: number, e1: number) => {
-  const p = (n: number, e: number) => { const q = at(n, e); return [q.lon, q.lat]; };
-  return { type: 'Polygon' as const, coordinates: [[p(n0, e0), p(n0, e1), p(n1, e1), p(n1, e0), p(n0, e0)]] };
-};
-/** A 120 m no-fly block centred 150 m north of the base. */
-const BLOCK = { id: 'nf_block', polygon: ring(90, 210, -60, 60) };
 const AIRSPACE: Airspace = { noFly: [BLOCK] };
-const insideBlock = (p: { lat: number; lon: number }) => {
-  const n = (p.lat - BASE.lat) / M;
-  const e = ((p.lon - BASE.lon) * COS) / M;
-  return n > 90 && n < 210 && e > -60 && e < 60;
-};
 
 /** A position as the vehicle stores it (degE7): equal to 1e-6°. */
 const near = (northM: number, eastM = 0) => { const p = at(northM, eastM); return { lat: expect.closeTo(p.lat, 6), lon: expect.closeTo(p.lon, 6) }; };

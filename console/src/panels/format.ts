@@ -69,6 +69,7 @@ export function eventText(ev: FleetEvent): Array<string | HTMLElement> {
     case 'advisory': return [t('ev.advisory', { state: tMaybe(`advstate.${str('state')}`) ?? str('state') })];
     case 'incident': return [t('ev.incident', { kind: tMaybe(`ikind.${str('incidentKind')}`) ?? str('incidentKind'), p: t('inc.priorityN', { n: str('priority') }), state: tMaybe(`incstate.${str('step')}`) ?? str('step') })];
     case 'traffic': return [...(ev.roadName ? [raw(str('roadName')), ' '] : []), t('ev.traffic', { from: tMaybe(`level.${str('previous')}`) ?? str('previous'), to: tMaybe(`level.${str('level')}`) ?? str('level') })];
+    case 'geofence-breach': return [t('ev.geofence-breach'), ...(ev.reason ? [' ', raw(str('reason'))] : [])];
     case 'broadcast': return [t('ev.broadcast', { state: tMaybe(`bcstate.${str('state')}`) ?? str('state') })];
     default: {
       const known = tMaybe(`ev.${ev.kind}`);

@@ -1,0 +1,195 @@
+/**
+ * The way home when this server sends a drone home (a task released with no patrol to go back to, a
+ * flight stopped half-way, an overwatch drone relieved or dropping out). RTL flies a straight line
+ * home, climbing in place to max(its height, RTL_ALT) first, and knows nothing of the no-fly zones:
+ * that line is checked against the airspace first, like every other route the server has a drone fly.
+ *
+ *   sent home (send)
+ *     │ home or position unknown ────────────────────────────────────────────────▶ RTL, unchecked (logged, audited)
+ *     ▼
+ *   straight leg (here, at its height → home, at max(its height, RTL_ALT)) ──clear──▶ RTL
+ *     │ enters a no-fly zone
+ *     ▼
+ *   transit round the zones (GUIDED, corner by corner, ending over home) ──arrived──▶ RTL (lands where it is)
+ *     │ no way (no path round, home in a zone,          │ its failsafe or a pilot took it (RTL, LAND),
+ *     │ leaves the operating area, out of the band)      │ link lost, or a task claimed it
+ *     ▼                                                  ▼
+ *   RTL anyway, unsafe: the aircraft must come home;     stopped: nothing more is sent
+ *   the reason audited, logged and a `geofence-breach`
+ *   event for the operators
+ *
+ * While it transits home and then flies RTL the drone counts as sent home by the server
+ * (`sentHomeByServer`): it has no task, so a dispatcher may take it, and the transit stops there.
+ * A failsafe that turns it for home meanwhile is the drone's own: the server sends nothing more and
+ * no longer counts it as sent home (the dispatchers leave it alone).
+ *
+ * The RTL height is assumed, not read from the vehicle: `rtlAltitudeM` (default 15 m, ArduCopter's
+ * RTL_ALT default of 1500 cm and the simulator's). The leg is checked against every zone that applies
+ * anywhere between the drone's height and max(its height, that one).
+ *
+ * An operator's own RTL (POST /api/drones/:id/commands) is the operator's order and is sent as it is.
+ */
+import type { Logger } from 'pino';
+import type { Airspace, LatLon, RoutePoint } from '../planning/index.ts';
+import type { Clock } from '../time/clock.ts';
+import type { DroneSession } from './drone-session.ts';
+import { executeCommand } from './drone-commands.ts';
+import type { Fleet } from './fleet.ts';
+import { flyPath } from './guided-flight.ts';
+import { HOMEBOUND_MODES, type DroneAction } from './patrols.ts';
+import type { TaskBoard } from './task-board.ts';
+import { wayTo, type Way } from './transit.ts';
+
+/** ArduCopter's RTL_ALT default (1500 cm), also the simulator's. */
+export const DEFAULT_RTL_ALTITUDE_M = 15;
+
+/**
+ * The way home (pure): RTL climbs in place to max(here, RTL height), then flies level to home; the
+ * leg from here to home at that height is checked, and routed round the no-fly zones when they are in
+ * the way (transit.ts `wayTo`).
+ */
+export function wayHome(here: RoutePoint, home: LatLon, airspace: Airspace, rtlAltitudeM = DEFAULT_RTL_ALTITUDE_M): Way {
+  return wayTo(here, { lat: home.lat, lon: home.lon, altitudeM: Math.max(here.altitudeM, rtlAltitudeM) }, airspace);
+}
+
+/** How the drone was sent home: straight, round the zones, without a check (home unknown), or knowingly through them. */
+export type HomeWay = 'straight' | 'round' | 'unchecked' | 'unsafe';
+
+export type HomeOutcome = { kind: 'rtl'; way: HomeWay; reason?: string } | { kind: 'stopped'; reason: string };
+
+export interface HomeFlight {
+  session: DroneSession;
+  airspace: Airspace;
+  act: DroneAction;
+  /** Why the drone goes home (audited as `request.reason`). */
+  reason: string;
+  /** Not claimed by a task, connected, not homebound on its own: asked before every command. */
+  stillOn: () => boolean;
+  rtlAltitudeM?: number;
+  /** Called once the RTL is about to be sent (the bookkeeping's phase). */
+  onRtl?: () => void;
+  /** There is no safe way: the drone goes home anyway, and the operators must hear of it. */
+  onUnsafe?: (reason: string) => void;
+}
+
+/** Checks the way home, flies round what is in the way, then RTL; or RTL with the reason when there is no safe way. */
+export async function flyHome(c: HomeFlight): Promise<HomeOutcome> {
+  const id = c.session.id;
+  const stopped = (): HomeOutcome => ({ kind: 'stopped', reason: `the way home was stopped (${stopReason(c.session)}): nothing more was sent` });
+  const decide = (): { way: HomeWay; reason?: string; leg?: Way & { kind: 'round' } } => {
+    const here = c.session.state.position;
+    const home = c.session.state.home;
+    if (!c.session.state.armed || c.session.state.landed) return { way: 'unchecked', reason: 'the drone is on the ground: RTL, no transit' };
+    if (!here || !home) return { way: 'unchecked', reason: `the drone reports no ${here ? 'home' : 'position'}: its way home cannot be checked` };
+    const way = wayHome({ lat: here.lat, lon: here.lon, altitudeM: here.altRelM }, home, c.airspace, c.rtlAltitudeM);
+    if (way.kind === 'straight') return { way: 'straight' };
+    if (way.kind === 'none') return { way: 'unsafe', reason: `no safe way home: ${way.reason}` };
+    return { way: 'round', leg: way };
+  };
+  let d = decide();
+  if (!c.stillOn()) return stopped();
+  if (d.leg) {
+    const leg = d.leg;
+    try {
+      await c.act(id, 'transit-home', { reason: c.reason, altitudeM: leg.altitudeM, path: leg.path }, (s) => flyPath(s, leg.path, leg.altitudeM, c.stillOn, { arriveAtEnd: true }));
+    } catch (err) {
+      if (!c.stillOn()) return stopped();
+      // the way round failed half-way (a command refused, a corner not reached): from where it is now, RTL
+      const now = decide();
+      d = now.way === 'straight' ? now : { way: 'unsafe', reason: `the way round failed (${(err as Error).message}); ${now.reason ?? 'the straight way home from here still enters a no-fly zone'}` };
+    }
+    if (!c.stillOn()) return stopped();
+  }
+  if (d.way === 'unsafe') c.onUnsafe?.(d.reason!);
+  c.onRtl?.();
+  await c.act(id, 'return-home', { reason: c.reason, way: d.way, ...(d.reason ? { wayReason: d.reason } : {}) }, (s) => executeCommand(s, { type: 'rtl' }));
+  return { kind: 'rtl', way: d.way, ...(d.reason ? { reason: d.reason } : {}) };
+}
+
+function stopReason(s: DroneSession): string {
+  return s.state.connected ? s.state.mode : 'link lost';
+}
+
+export interface HomeReturnOptions {
+  fleet: Pick<Fleet, 'get' | 'onChange' | 'publish'>;
+  /** A drone with a task has been taken (a dispatcher redirected it): its way home stops. */
+  tasks: Pick<TaskBoard, 'taskOf'>;
+  clock: Clock;
+  logger: Logger;
+  /** Today's airspace, which the way home is checked against. */
+  airspace: () => Airspace;
+  rtlAltitudeM?: number;
+}
+
+/** One sending home: transiting round the zones, or in the RTL the server sent. */
+interface Errand {
+  phase: 'transit' | 'rtl';
+  /** RTL seen in telemetry since the RTL was sent (the mode arrives a heartbeat after the command's ACK). */
+  seenRtl: boolean;
+}
+
+/**
+ * The drones this server sent home, and the sending. Used by the patrol book (a task released with no
+ * patrol to go back to, a flight ended with the drone hovering) and by overwatch runs.
+ */
+export class HomeReturns {
+  private readonly errands = new Map<string, Errand>();
+
+  constructor(private readonly o: HomeReturnOptions) {
+    o.fleet.onChange((session) => this.watch(session));
+  }
+
+  /**
+   * Sends a flying drone home the safe way (see the diagram). Resolves once the RTL is sent (after
+   * the transit, if there is one), or when the way home stopped; rejects when a command failed.
+   */
+  async send(droneId: string, act: DroneAction, reason: string): Promise<HomeOutcome> {
+    const session = this.o.fleet.get(droneId);
+    if (!session) return { kind: 'stopped', reason: `no drone ${droneId}` };
+    const errand: Errand = { phase: 'transit', seenRtl: false };
+    this.errands.set(droneId, errand);
+    const stillOn = () => this.errands.get(droneId) === errand && !this.o.tasks.taskOf(droneId) && session.state.connected && !HOMEBOUND_MODES.has(session.state.mode);
+    const log = this.o.logger.child({ droneId });
+    try {
+      const outcome = await flyHome({
+        session, airspace: this.o.airspace(), act, reason, stillOn,
+        ...(this.o.rtlAltitudeM !== undefined ? { rtlAltitudeM: this.o.rtlAltitudeM } : {}),
+        onRtl: () => { errand.phase = 'rtl'; },
+        onUnsafe: (why) => {
+          log.error({ reason, why }, 'sending the drone home by RTL through the geofences: there is no safe way');
+          this.o.fleet.publish({ kind: 'geofence-breach', droneId, at: new Date(this.o.clock.nowMs()).toISOString(), reason: why, action: 'return-home' });
+        },
+      });
+      if (outcome.kind === 'stopped') this.forget(droneId, errand);
+      else if (outcome.way === 'unchecked') log.warn({ reason, why: outcome.reason }, 'sent home by RTL without a check of the way');
+      else log.info({ reason, way: outcome.way }, 'sent home');
+      return outcome;
+    } catch (err) {
+      this.forget(droneId, errand);
+      throw err;
+    }
+  }
+
+  /** Transiting home or in RTL because this server sent it home (not its failsafe, not a pilot): a dispatcher may redirect it. */
+  sentHomeByServer(droneId: string): boolean {
+    return this.errands.has(droneId);
+  }
+
+  private forget(droneId: string, errand: Errand): void {
+    if (this.errands.get(droneId) === errand) this.errands.delete(droneId);
+  }
+
+  private watch(session: DroneSession): void {
+    const e = this.errands.get(session.id);
+    if (!e) return;
+    const s = session.state;
+    if (!s.armed || this.o.tasks.taskOf(session.id)) return this.forget(session.id, e);
+    if (e.phase === 'transit') {
+      // its failsafe or a pilot turned it for home or down: that is the drone's own, not ours
+      if (!s.connected || HOMEBOUND_MODES.has(s.mode)) this.forget(session.id, e);
+      return;
+    }
+    if (s.mode === 'RTL') e.seenRtl = true;
+    else if (e.seenRtl) this.forget(session.id, e);
+  }
+}

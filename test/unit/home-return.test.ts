@@ -1,0 +1,164 @@
+/**
+ * The way home when the server sends a drone home (server/fleet/home-return.ts) without a
+ * simulator: the decision on pure inputs (clear → RTL; a no-fly zone in the way, at any height up to
+ * the RTL height → round it; no way → none, with the reason), and the commands a drone is sent for
+ * each (a fake session that moves where it is told): RTL only, transit then RTL, RTL anyway with the
+ * reason and an urgent event, nothing more once its failsafe or another task takes it.
+ */
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ardupilotCopter } from '../../server/autopilots/ardupilot-copter.ts';
+import type { DroneSession } from '../../server/fleet/drone-session.ts';
+import type { DroneEvent } from '../../server/fleet/events.ts';
+import { HomeReturns, wayHome } from '../../server/fleet/home-return.ts';
+import { validateRoute, type Airspace } from '../../server/planning/index.ts';
+import { FakeClock } from '../../server/time/clock.ts';
+import { at, BASE, BLOCK, insideBlock, ring } from '../helpers/local-metres.ts';
+
+const AIRSPACE: Airspace = { noFly: [BLOCK] };
+
+describe('the way home (pure)', () => {
+  const scene = { ...at(300), altitudeM: 40 };
+
+  it('is the straight RTL when the leg home is clear', () => {
+    expect(wayHome({ ...at(300, 200), altitudeM: 40 }, at(0, 200), AIRSPACE)).toEqual({ kind: 'straight' });
+  });
+
+  it('goes round a no-fly zone on the straight leg home, ending over home, at the drone\'s height, never in the zone', () => {
+    const way = wayHome(scene, BASE, AIRSPACE);
+    expect(way).toMatchObject({ kind: 'round', altitudeM: 40 });
+    if (way.kind !== 'round') return;
+    expect(way.path.length).toBeGreaterThan(1);
+    expect(way.path.at(-1)).toMatchObject(BASE);
+    expect(validateRoute([scene, ...way.path.map((p) => ({ ...p, altitudeM: 40 }))], AIRSPACE)).toEqual([]);
+    expect(way.path.some(insideBlock)).toBe(false);
+  });
+
+  it('checks the leg at the RTL height too: a zone from 12 m up is in the way of a drone at 8 m, because RTL climbs to 15 m first', () => {
+    const raised: Airspace = { noFly: [{ ...BLOCK, floorM: 12, ceilingM: 60 }] };
+    const low = { ...scene, altitudeM: 8 };
+    expect(validateRoute([low, { ...BASE, altitudeM: 8 }], raised)).toEqual([]); // clear at its own height
+    expect(wayHome(low, BASE, raised)).toMatchObject({ kind: 'round', altitudeM: 15 });
+    expect(wayHome(low, BASE, raised, 10)).toEqual({ kind: 'straight' }); // an RTL height under the zone
+  });
+
+  it('has no way when home lies in a zone or the way leaves the operating area, and says why', () => {
+    const onHome = { noFly: [BLOCK, { id: 'nf_home', circle: { center: BASE, radiusM: 30 } }] };
+    expect(wayHome(scene, BASE, onHome)).toMatchObject({ kind: 'none', reason: expect.stringMatching(/nf_home/) });
+    const area = ring(250, 400, -300, 300); // the operating area ends 50 m south of the scene
+    expect(wayHome(scene, BASE, { ...AIRSPACE, operatingArea: area, operatingAreaId: 'oa' })).toMatchObject({ kind: 'none', reason: expect.stringMatching(/leaves-operating-area oa/) });
+  });
+});
+
+describe('sending a drone home (a fake drone that flies where it is told)', () => {
+  function setup(start: { lat: number; lon: number }, o: { airspace?: Airspace; home?: { lat: number; lon: number } | null; onGoto?: (n: number) => void } = {}) {
+    const sent: string[] = [];
+    const state = {
+      id: 'E01', position: { ...start, altRelM: 40 }, home: o.home === null ? null : { ...(o.home ?? BASE), altMslM: 20 },
+      connected: true, armed: true, landed: false, mode: 'AUTO',
+    };
+    const gotos: Array<{ lat: number; lon: number }> = [];
+    let changeHandler: ((s: DroneSession, atMs: number) => void) | null = null;
+    const session = {
+      id: 'E01', state, control: {},
+      adapter: {
+        ...ardupilotCopter,
+        goto: async (_v: unknown, lat: number, lon: number) => {
+          sent.push('goto');
+          gotos.push({ lat, lon });
+          state.mode = 'GUIDED';
+          state.position = { lat, lon, altRelM: 40 };
+          o.onGoto?.(gotos.length);
+          changeHandler?.(session, 0);
+        },
+        returnToLaunch: async () => { sent.push('rtl'); state.mode = 'RTL'; changeHandler?.(session, 0); },
+      },
+      until: async (pred: (d: unknown) => boolean) => { if (!pred(state)) throw new Error('never got there'); },
+    } as unknown as DroneSession;
+    const events: DroneEvent[] = [];
+    let task: { id: string } | undefined;
+    const home = new HomeReturns({
+      fleet: { get: () => session, onChange: (h) => { changeHandler = h; }, publish: (e) => events.push(e) },
+      tasks: { taskOf: () => task as never },
+      clock: new FakeClock(0), logger: pino({ level: 'silent' }), airspace: () => o.airspace ?? AIRSPACE,
+    });
+    const audited: Array<{ action: string; request: Record<string, unknown> }> = [];
+    const act = async (_d: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>) => { audited.push({ action, request: request as Record<string, unknown> }); await fn(session); };
+    const claim = () => { task = { id: 'inc_2' }; changeHandler?.(session, 0); };
+    const change = () => changeHandler?.(session, 0);
+    return { home, sent, gotos, audited, act, events, state, session, claim, change };
+  }
+
+  it('sends RTL only when the straight way home is clear', async () => {
+    const d = setup(at(300, 200), { airspace: { noFly: [{ ...BLOCK, polygon: ring(90, 210, 400, 500) }] } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toEqual({ kind: 'rtl', way: 'straight' });
+    expect(d.sent).toEqual(['rtl']);
+    expect(d.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'straight' } }]);
+    expect(d.home.sentHomeByServer('E01')).toBe(true);
+    expect(d.events).toEqual([]);
+  });
+
+  it('transits round the zone corner by corner to above home, then sends RTL (which lands there)', async () => {
+    const d = setup(at(300));
+    let countedWhileTransiting = false;
+    const d2 = setup(at(300), { onGoto: () => { countedWhileTransiting ||= d2.home.sentHomeByServer('E01'); } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toEqual({ kind: 'rtl', way: 'round' });
+    expect(d.audited.map((a) => a.action)).toEqual(['transit-home', 'return-home']);
+    expect(d.audited[0]!.request).toMatchObject({ reason: 'incident closed', altitudeM: 40, path: expect.any(Array) });
+    expect(d.sent.filter((c) => c === 'goto').length).toBeGreaterThan(1);
+    expect(d.sent.at(-1)).toBe('rtl');
+    expect(d.gotos.at(-1)).toMatchObject(BASE);
+    expect(d.gotos.some(insideBlock)).toBe(false);
+    // while it transits home it counts as sent home by the server (a dispatcher may take it)
+    await d2.home.send('E01', d2.act, 'incident closed');
+    expect(countedWhileTransiting).toBe(true);
+  });
+
+  it('still sends RTL when there is no way round (home in a zone), with the reason audited and an urgent geofence-breach event', async () => {
+    const d = setup(at(300), { airspace: { noFly: [BLOCK, { id: 'nf_home', circle: { center: BASE, radiusM: 30 } }] } });
+    const out = await d.home.send('E01', d.act, 'incident closed');
+    expect(out).toMatchObject({ kind: 'rtl', way: 'unsafe', reason: expect.stringMatching(/^no safe way home: .*nf_home/) });
+    expect(d.sent).toEqual(['rtl']);
+    expect(d.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'unsafe', wayReason: out.kind === 'rtl' ? out.reason : '' } }]);
+    expect(d.events).toEqual([expect.objectContaining({ kind: 'geofence-breach', droneId: 'E01', reason: expect.stringMatching(/nf_home/) })]);
+  });
+
+  it('sends plain RTL, with the reason, when the drone reports no home', async () => {
+    const d = setup(at(300), { home: null });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toMatchObject({ kind: 'rtl', way: 'unchecked', reason: expect.stringMatching(/no home/) });
+    expect(d.sent).toEqual(['rtl']);
+    expect(d.audited[0]!.request).toMatchObject({ way: 'unchecked', wayReason: expect.stringMatching(/no home/) });
+  });
+
+  it('sends nothing more once the drone\'s own failsafe turns it for home during the transit, and no longer counts it as sent home by the server', async () => {
+    const d = setup(at(300), { onGoto: (n) => { if (n === 2) d.state.mode = 'RTL'; } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/RTL/) });
+    expect(d.sent).toEqual(['goto', 'goto']);
+    expect(d.audited.map((a) => a.action)).toEqual(['transit-home']);
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+
+  it('sends nothing more once another task claims the drone during the transit (a dispatcher redirected it)', async () => {
+    const d = setup(at(300), { onGoto: (n) => { if (n === 1) d.claim(); } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toMatchObject({ kind: 'stopped' });
+    expect(d.sent).toEqual(['goto']);
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+
+  it('sends nothing more when the link is lost during the transit', async () => {
+    const d = setup(at(300), { onGoto: (n) => { if (n === 1) d.state.connected = false; } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/link lost/) });
+    expect(d.sent).toEqual(['goto']);
+  });
+
+  it('keeps counting a drone in the RTL it was sent as sent home until it leaves RTL or lands', async () => {
+    const d = setup(at(300, 200));
+    await d.home.send('E01', d.act, 'incident closed');
+    expect(d.home.sentHomeByServer('E01')).toBe(true);
+    d.change(); // more telemetry, still RTL
+    expect(d.home.sentHomeByServer('E01')).toBe(true);
+    d.state.mode = 'LOITER'; // a pilot took it
+    d.change();
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+});
