@@ -248,6 +248,8 @@ async function startConsole(token: string, me: Me): Promise<void> {
       const ms = performance.now() - t0;
       const s = debug.stats;
       s.mapUpdates++; s.lastMapUpdateMs = ms; s.trailPoints = fleetLayer.trailPoints; s.trailPushes = fleetLayer.trailPushes; s.totalMapUpdateMs += ms; s.maxMapUpdateMs = Math.max(s.maxMapUpdateMs, ms);
+    } else if (fleetLayer.catchUpTrails(store, now)) {
+      debug.stats.trailPushes = fleetLayer.trailPushes;
     }
     const p0 = performance.now();
     if (dirty.has('advisories')) map!.setData('advisories', advisoryFeatures(store));

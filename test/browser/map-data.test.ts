@@ -65,20 +65,26 @@ describe('console map data', () => {
     expect(layer.trailPushes).toBe(2);
     const trail = pushes.get('trails')![1]!.features[0]!.geometry as { coordinates: number[][] };
     expect(trail.coordinates.at(-1)).toEqual([114.4, at(6).lat]);
-    zoom.value = 14; // every 4th point now: pushed at once
-    layer.push(store, null, 1050);
+    // the stream goes quiet: the held-back trail (up to 1 s) goes once due, and then nothing more
+    expect(layer.catchUpTrails(store, 1050)).toBe(false); // not due before 600 + 500 ms
+    expect(layer.catchUpTrails(store, 1100)).toBe(true);
+    expect((pushes.get('trails')!.at(-1)!.features[0]!.geometry as { coordinates: number[][] }).coordinates.at(-1)).toEqual([114.4, at(10).lat]);
+    expect(layer.catchUpTrails(store, 2000)).toBe(false); // nothing held back any more
     expect(count('trails')).toBe(3);
-    expect(1050 - 600).toBeLessThan(TRAIL_INTERVAL_MS); // not yet due by time
+    zoom.value = 14; // every 4th point now: pushed at once
+    layer.push(store, null, 1150);
+    expect(count('trails')).toBe(4);
+    expect(1150 - 1100).toBeLessThan(TRAIL_INTERVAL_MS); // not yet due by time
     // the selection and the go-to target only when they change
     expect(count('selected')).toBe(0); // nothing selected: the map's empty source stays as it is
     expect(count('target')).toBe(0);
     store.select('E01');
-    layer.push(store, { lat: 30.51, lon: 114.41 }, 1100);
-    layer.push(store, { lat: 30.51, lon: 114.41 }, 1150);
+    layer.push(store, { lat: 30.51, lon: 114.41 }, 1200);
+    layer.push(store, { lat: 30.51, lon: 114.41 }, 1250);
     expect(count('selected')).toBe(1);
     expect(count('target')).toBe(1);
     store.select(null);
-    layer.push(store, null, 1200);
+    layer.push(store, null, 1300);
     expect(pushes.get('selected')!.at(-1)!.features).toEqual([]);
     expect(pushes.get('target')!.at(-1)!.features).toEqual([]);
     expect(pushes.get('target')![0]!.features[0]!.geometry).toEqual({ type: 'Point', coordinates: [114.41, 30.51] });

@@ -4,10 +4,11 @@
  * console's per-update cost (window.__eagle.stats); keep it small for 1,000 drones.
  *
  * The trails are handed over at most every TRAIL_INTERVAL_MS (and at once when their thinning
- * changes): the map library copies every GeoJSON it is given for its worker, and 1,000 trails of
- * 60 points copied at the stream rate cost the page's thread far more than everything else here.
- * Between two pushes a trail's newest point lags its drone by at most that interval (≈ 5 m at
- * 10 m/s: under the drone's icon from zoom 17 down).
+ * changes): the map library copies every GeoJSON it is given for its worker on the page's thread
+ * (mapbox-gl at once, maplibre-gl when its worker is ready for it), and 1,000 trails of 60 points
+ * copied at the stream rate cost that thread far more than everything else here. Between two pushes
+ * a trail's newest point lags its drone by at most that interval (≈ 5 m at 10 m/s: under the drone's
+ * icon from zoom 17 down); when the stream goes quiet, a held-back trail goes at the next frame due.
  */
 import type { Feature, FeatureCollection, Position } from 'geojson';
 import type { ConsoleStore } from '../state/store.ts';
@@ -47,10 +48,14 @@ export class FleetLayer {
   trailPoints = 0;
   /** Trail pushes so far (the trails are not pushed with every update). */
   trailPushes = 0;
+  /** A push held the trails back: they are behind their drones until the next trail push. */
+  private trailsBehind = false;
   /**
-   * Drone points kept between pushes and rewritten in place (no garbage per drone per update):
-   * the map library copies the data when it hands it to its worker, so the next push's changes
-   * never reach a copy already made.
+   * Drone points kept between pushes and rewritten in place (no garbage per drone per update). The
+   * library keeps a reference until it copies the data for its worker, and may copy a later state
+   * of these objects than the one of the push; every push is followed by setData, so the copy is
+   * always of one whole, newest state. (A library call that reads the data back, such as getData or
+   * a diff with updateData, would need fresh objects instead: none is used.)
    */
   private readonly points = new Map<string, DronePoint>();
   /** The selection and go-to target as last pushed ("" = none), to push them only when they change. */
@@ -76,6 +81,7 @@ export class FleetLayer {
     this.map.setData('drones', { type: 'FeatureCollection', features } as FeatureCollection);
     const step = trailStep(this.map.zoom());
     if (step !== this.step || nowMs - this.trailsAtMs >= TRAIL_INTERVAL_MS) this.pushTrails(store, step, nowMs);
+    else this.trailsBehind = true;
     const sel = store.selected()?.position ?? null;
     this.selectedKey = this.pushPoint('selected', sel, this.selectedKey);
     this.targetKey = this.pushPoint('target', target, this.targetKey);
@@ -87,6 +93,13 @@ export class FleetLayer {
     const key = p ? `${p.lon},${p.lat}` : '';
     if (key !== lastKey) this.map.setData(source, { type: 'FeatureCollection', features: p ? [point(p.lon, p.lat)] : [] });
     return key;
+  }
+
+  /** No new data this frame: trails held back by the last push go once they are due. */
+  catchUpTrails(store: ConsoleStore, nowMs: number): boolean {
+    if (!this.trailsBehind || nowMs - this.trailsAtMs < TRAIL_INTERVAL_MS) return false;
+    this.pushTrails(store, this.step, nowMs);
+    return true;
   }
 
   private pushTrails(store: ConsoleStore, step: number, nowMs: number): void {
@@ -106,6 +119,7 @@ export class FleetLayer {
     this.trailsAtMs = nowMs;
     this.trailPoints = points;
     this.trailPushes++;
+    this.trailsBehind = false;
   }
 
   /** The view moved: labels follow; true when the trails need a new push (their decimation changed). */
