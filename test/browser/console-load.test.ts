@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ARTIFACTS, openBrowser, requireChromium, showFleetRow, type Browser } from './browser.ts';
 import { measureConsoleLoad, quantile } from './load.ts';
 
@@ -91,7 +92,7 @@ describe('console: cost per update', () => {
     expect(quantile(near.updateMs, 0.5)).toBeLessThan(16);
   }, 50_000);
 
-  it('renders only the fleet list rows in view with 1,000 drones: counted, scrolled to the last, filtered to one, its cost recorded', async () => {
+  it('renders only the fleet list rows in view with 1,000 drones: counted, scrolled to the last, filtered to one, refilled when taller, scrolled safely after drones left, its cost recorded', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/?token=${TEST_ADMIN_TOKEN}&lang=zh-CN`); // an empty list: its first render is of all 1,000
     await page.waitForFunction(() => window.__eagle?.ready === true, null, { timeout: 20_000 });
@@ -135,6 +136,36 @@ describe('console: cost per update', () => {
     await showFleetRow(page, 'S742');
     expect(await page.locator('[data-test=fleet] tr[data-drone=S742] td').first().textContent()).toBe('S0742');
     expect(await rows.count()).toBeLessThanOrEqual(60);
+
+    // a taller window: the taller list is filled down to its bottom at once (no update of the drones
+    // needed; at the top, so no scroll anchoring moves the list either)
+    const filled = () => page.evaluate(() => {
+      const box = document.querySelector('[data-test=fleet-rows]')!.getBoundingClientRect();
+      const rendered = document.querySelectorAll('[data-test=fleet] tbody tr');
+      return rendered[rendered.length - 1]!.getBoundingClientRect().bottom >= box.bottom;
+    });
+    await page.locator('[data-test=fleet-rows]').evaluate((el) => { el.scrollTop = 0; });
+    await page.locator('[data-test=fleet] tbody tr[data-drone=S0]').waitFor({ timeout: 2_000 });
+    expect(await filled()).toBe(true);
+    const listHeight = () => page.locator('[data-test=fleet-rows]').evaluate((el) => el.clientHeight);
+    const shorter = await listHeight();
+    await page.setViewportSize({ width: 1440, height: 1700 });
+    await page.waitForFunction((h) => document.querySelector('[data-test=fleet-rows]')!.clientHeight > h + 8 * 28, shorter, { timeout: 2_000 });
+    await waitFor(filled, { what: 'the taller list filled', timeoutMs: 2_000, intervalMs: 50 });
+
+    // a snapshot without the first 500 drones, those in view (as after a reconnect), scrolled before
+    // the list's next render: no error, and the list then counts the drones left
+    const errors = browser.errors.length;
+    await page.evaluate(() => {
+      const e = window.__eagle!;
+      e.store.apply({ type: 'snapshot', drones: [...e.store.drones.values()].filter((d) => Number(d.id.slice(1)) >= 500) });
+      const list = document.querySelector('[data-test=fleet-rows]')!;
+      list.scrollTop += 28;
+      list.dispatchEvent(new Event('scroll'));
+    });
+    await page.locator('[data-test=fleet-count]', { hasText: '500 架' }).waitFor({ timeout: 2_000 });
+    expect(browser.errors.slice(errors)).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
   }, 40_000);
 
   it('picks mapbox-gl when a Mapbox token is configured (requests to Mapbox are stopped in the test), maplibre-gl otherwise', async () => {

@@ -4,8 +4,8 @@
  * the screenshot's pixels where the server's plan says, its figures are shown — then assigned to a
  * drone after a confirmation: the simulated drone holds the mission and flies it in AUTO, and its
  * drone panel draws the mission with the current item highlighted. A corridor drawn through a no-fly
- * zone (double-click ends it; Escape drops a drawing) is refused with the leg and the zone,
- * translated. No mixed languages.
+ * zone (double-click ends it; Escape on the map drops a drawing, Escape in a field does not) is
+ * refused with the leg and the zone, translated. No mixed languages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MissionType } from '../../simulator/autopilot/mission-item.ts';
@@ -137,6 +137,11 @@ describe('console: planning in Chromium', () => {
     await page.locator('[data-command=plan-draw]').click();
     await clickMap(page, [offset(NO_FLY, 0, -70)]);
     await page.waitForFunction(() => window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['draft-vertex'], 5000).length === 1);
+    // ... but not an Escape in a field or a select (the operator is editing it): the drawing goes on
+    await page.locator('[data-test=plan-altitude]').press('Escape');
+    await page.locator('[data-test=plan-kind]').press('Escape');
+    expect(await page.locator('[data-command=plan-draw-cancel]').count(), 'still drawing').toBe(1);
+    await page.locator('[data-test=map] canvas').first().focus();
     await page.keyboard.press('Escape');
     await page.locator('[data-command=plan-draw]').waitFor();
     expect(await page.locator('[data-test=plan-shape]').textContent()).toBe('尚未绘制');

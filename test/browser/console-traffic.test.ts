@@ -5,7 +5,8 @@
  * lists it as jammed with its speed against free flow. The junction of two roads is drawn where the
  * server puts it and listed with its roads; stationing drones over the junctions previews a tour
  * through it. An operator sends traffic guidance from a chosen drone and plans a corridor patrol
- * along the road, assigned after a confirmation.
+ * along the road, assigned after a confirmation. One preview at a time: the corridor replaces the
+ * tour (its figures, its Assign, its drawing); a slow corridor for the road chosen before is dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimFleet, type SimFleet } from '../../simulator/index.ts';
@@ -36,6 +37,11 @@ beforeAll(async () => {
   droneId = await waitFor(async () => { const r = await server.api('GET', '/api/drones'); return r.body.drones[0]?.position ? r.body.drones[0].id as string : null; }, { what: 'the drone', timeoutMs: 10_000 });
   browser = await openBrowser();
 }, 30_000);
+
+/** The plans whose route the map draws (their ids, each once). */
+async function planRoutesDrawn(): Promise<string[]> {
+  return browser.page.evaluate(() => [...new Set(window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['plan-route'], 5000).map((f) => String(f.planId)))]);
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -135,6 +141,9 @@ describe('console: traffic in Chromium', () => {
     await planned.waitFor({ timeout: 10_000 });
     const plan = (await server.api('GET', `/api/plans/${await planned.getAttribute('data-plan')}`)).body;
     expect(plan.kind).toBe('corridor');
+    // one preview at a time: the corridor's replaced the tour's figures and Assign, and the map draws the corridor alone
+    expect(await page.locator('[data-test=junction-plan], [data-command=junction-assign]').count()).toBe(0);
+    await waitFor(async () => (await planRoutesDrawn()).join() === plan.id, { what: 'only the corridor drawn', timeoutMs: 5_000, intervalMs: 100 });
     await page.locator('[data-command=road-assign]').click();
     expect(await page.locator('[data-test=confirm-message]').textContent()).toContain('走廊巡逻');
     await page.locator('[data-test=confirm-ok]').click();
@@ -148,6 +157,32 @@ describe('console: traffic in Chromium', () => {
     expect(await page.locator('[data-test=events] li[data-kind=traffic]').last().textContent()).toMatch(/光谷大道（测试） Traffic: free → jammed$/);
     await expectOneLanguage(page, 'en');
     await switchLanguage(page, 'zh-CN');
+
+    // a slow answer for the road before is dropped: the avenue's corridor held back until the cross
+    // street is chosen, then answered; only the cross street's corridor is ever shown
+    await page.evaluate(() => {
+      const seen: string[] = (window as unknown as { planIds: string[] }).planIds = [];
+      new MutationObserver(() => {
+        const id = document.querySelector('[data-test=road-plan]')?.getAttribute('data-plan');
+        if (id && seen[seen.length - 1] !== id) seen.push(id);
+      }).observe(document.querySelector('[data-test=traffic]')!, { subtree: true, childList: true, attributes: true });
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route(`**/api/roads/${avenue.id}/patrol-plan`, async (route) => { await held; await route.continue(); });
+    const asked = page.waitForRequest((r) => r.url().endsWith(`/api/roads/${avenue.id}/patrol-plan`));
+    await page.locator('[data-command=road-patrol]').click();
+    await asked;
+    await page.locator(`[data-test=traffic-list] tr[data-road="${cross.id}"]`).click();
+    const slow = page.waitForEvent('requestfinished', (r) => r.url().endsWith(`/api/roads/${avenue.id}/patrol-plan`));
+    release();
+    const slowPlan = (await (await (await slow).response())!.json()).id as string;
+    await page.locator('[data-command=road-patrol]').click();
+    const crossPlan = await page.locator('[data-test=road-plan]').getAttribute('data-plan', { timeout: 10_000 });
+    expect(crossPlan).not.toBe(slowPlan);
+    expect(await page.evaluate(() => (window as unknown as { planIds: string[] }).planIds)).toEqual([crossPlan]);
+    await waitFor(async () => (await planRoutesDrawn()).join() === crossPlan, { what: 'only the cross street\'s corridor drawn', timeoutMs: 5_000, intervalMs: 100 });
+    await page.unrouteAll();
     expect(offHost(browser.requests)).toEqual([]);
     // the guidance has finished playing before the server stops (a broadcast still playing outlives its store)
     await waitFor(async () => ['done', 'failed', 'stopped'].includes((await server.api('GET', `/api/broadcasts/${broadcastId}`)).body.state), { what: 'the guidance broadcast finished', timeoutMs: 15_000, intervalMs: 100 });

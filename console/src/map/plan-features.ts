@@ -26,7 +26,7 @@ export function inputFeatures(mode: DrawMode, vertices: Position[]): Feature[] {
 
 export function planFeatures(input: Feature[], plan: Plan | null, violation: { route?: LineString; point?: { lat: number; lon: number } } | null): FeatureCollection {
   const out = [...input];
-  if (plan) for (const route of planRoutes(plan)) out.push(feature('route', route));
+  if (plan) for (const route of planRoutes(plan)) out.push(feature('route', route, { planId: plan.id }));
   if (violation?.route) out.push(feature('route', violation.route, { violation: true }));
   if (violation?.point) out.push(feature('violation', { type: 'Point', coordinates: [violation.point.lon, violation.point.lat] }));
   return collection(out);

@@ -2,8 +2,10 @@
  * The fleet list: state, battery, link, task, mode; filter and sort; a click (or Enter) selects the
  * drone and flies the map to it. Virtualised: only the rows in view and a margin are in the DOM, at
  * a fixed height, between two spacers that stand for the rows above and below; scrolling renders the
- * new window. A row's cells are rewritten only when what they show changed; the call sign order is
- * worked out again only when drones come or go.
+ * new window (and so does a resize of the list). A row's cells are rewritten only when what they
+ * show changed; the call sign order is worked out again only when drones come or go (a scroll after
+ * a snapshot dropped drones works the list out again first). Fixed column widths (styles.css), so
+ * columns do not jump as rows come and go.
  */
 import type { Drone } from '../api/types.ts';
 import { currentLang, t } from '../i18n/index.ts';
@@ -51,8 +53,17 @@ export class FleetPanel {
   private sortBy: SortBy = 'callsign';
 
   constructor(private readonly store: ConsoleStore, private readonly onPick: (d: Drone) => void, private readonly timing: ListTiming = { renders: 0, lastMs: 0, maxMs: 0, totalMs: 0 }) {
-    this.scroller.addEventListener('scroll', () => this.timed(() => this.renderWindow()), { passive: true });
+    this.scroller.addEventListener('scroll', () => this.refresh(), { passive: true });
+    // a taller list (the window or the panel grew) is filled at once, not at the next update
+    new ResizeObserver(() => this.refresh()).observe(this.scroller);
     this.el.append(this.title, this.controls, this.empty, this.scroller);
+  }
+
+  /** Scrolled or resized: the rows now in view; everything again if drones came or went since the last render. */
+  private refresh(): void {
+    if (!this.head.firstChild) return;
+    if (this.membership !== this.store.membership) this.render();
+    else this.timed(() => this.renderWindow());
   }
 
   /** Language changed: headings, controls and every cell. */
@@ -67,6 +78,7 @@ export class FleetPanel {
     for (const row of this.rows.values()) row.key = '';
     this.texts.clear();
     this.titleKey = '';
+    this.rowPx = 0; // another language, another font: the row height is measured again
     this.render();
   }
 
@@ -144,7 +156,8 @@ export class FleetPanel {
   private renderWindow(): void {
     const rowPx = this.rowPx || ROW_PX;
     const { first, last } = this.rowRange(rowPx);
-    const ids = this.shown.slice(first, last);
+    // (a drone gone since `shown` was worked out has no row: left out until the next render)
+    const ids = this.shown.slice(first, last).filter((id) => this.store.drones.has(id));
     const keep = new Set(ids);
     for (const [id, row] of this.rows) if (!keep.has(id)) { row.tr.remove(); this.rows.delete(id); }
     for (const id of ids) { const d = this.store.drones.get(id); if (d) this.update(d); }
@@ -157,7 +170,10 @@ export class FleetPanel {
       this.body.replaceChildren(...ids.map((id) => this.rows.get(id)!.tr));
       if (focused instanceof HTMLElement && focused.parentElement === this.body) focused.focus({ preventScroll: true });
     }
-    if (!this.rowPx && this.body.firstElementChild) this.rowPx = (this.body.firstElementChild as HTMLElement).offsetHeight || 0;
+    if (!this.rowPx && this.body.firstElementChild) {
+      this.rowPx = (this.body.firstElementChild as HTMLElement).offsetHeight || 0;
+      if (this.rowPx && this.rowPx !== rowPx) { this.before.style.height = `${first * this.rowPx}px`; this.after.style.height = `${(this.shown.length - last) * this.rowPx}px`; }
+    }
   }
 
   /** Which of the shown drones get rows: those in view (the window's height until the list has its own) and a margin. */

@@ -33,8 +33,13 @@ export class JunctionTour {
   private hoverS = HOVER_S.value;
   private readonly plan: PreviewedPlan;
 
-  constructor(private readonly api: ApiClient, private readonly store: ConsoleStore, showPlan: (plan: Plan | null) => void, changed: () => void) {
-    this.plan = new PreviewedPlan({ api, store, test: 'junction-plan', assignCommand: 'junction-assign', kindLabel: 'kind.tour', errorTitle: 'jct.station', showPlan, changed });
+  constructor(private readonly api: ApiClient, private readonly store: ConsoleStore, o: { showPlan: (plan: Plan | null) => void; changed: () => void; asking: () => void }) {
+    this.plan = new PreviewedPlan({ api, store, test: 'junction-plan', assignCommand: 'junction-assign', kindLabel: 'kind.tour', errorTitle: 'jct.station', ...o });
+  }
+
+  /** Forget the tour's preview (another one is shown). */
+  clear(): void {
+    this.plan.clear();
   }
 
   view(droneIds: string[]): HTMLElement {

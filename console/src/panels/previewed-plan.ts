@@ -1,7 +1,9 @@
 /**
  * A plan the traffic tab asks of the server (a road's corridor patrol, a tour over the junctions):
  * previewed on the map with its figures, then assigned to the chosen drones after a confirmation
- * (POST /api/plans/:id/assign, the planning tab's assignment) with each drone's result.
+ * (POST /api/plans/:id/assign, the planning tab's assignment) with each drone's result. Asking
+ * again or clearing drops the answer still on its way (a slow reply for the road before is not
+ * shown under the next); `asking` lets the host clear another preview drawn on the same map source.
  */
 import type { ApiClient } from '../api/client.ts';
 import type { Assignment, Plan } from '../api/types.ts';
@@ -25,6 +27,8 @@ export interface PreviewedPlanOptions {
   errorTitle: MessageKey;
   /** Draw the plan on the map (null: clear). */
   showPlan: (plan: Plan | null) => void;
+  /** A new plan is asked for (before the request): the host clears any other preview. */
+  asking?: () => void;
   /** Something changed: the host renders again. */
   changed: () => void;
 }
@@ -32,6 +36,10 @@ export interface PreviewedPlanOptions {
 export class PreviewedPlan {
   private plan: Pending<Plan> | null = null;
   private assignment: Pending<Assignment[]> | null = null;
+  /** Bumped by clear() and ask(): an answer to an older request is dropped. */
+  private token = 0;
+  /** This preview's plan is the one drawn on the map. */
+  private shown = false;
 
   constructor(private readonly o: PreviewedPlanOptions) {}
 
@@ -39,20 +47,26 @@ export class PreviewedPlan {
     return this.plan?.kind === 'sending';
   }
 
-  /** Forget the preview (and take it off the map if it was shown). */
+  /** Forget the preview and any answer on its way (and take it off the map if it was shown). */
   clear(): void {
-    if (this.plan?.kind === 'done') this.o.showPlan(null);
+    this.token++;
+    if (this.shown) this.o.showPlan(null);
+    this.shown = false;
     this.plan = null;
     this.assignment = null;
   }
 
-  /** Ask for the plan and show it. */
+  /** Ask for the plan and show it (unless cleared or asked again before the answer came). */
   async ask(request: () => Promise<Plan>): Promise<void> {
+    this.o.asking?.();
+    this.clear();
+    const token = this.token;
     this.plan = { kind: 'sending' };
-    this.assignment = null;
     this.o.changed();
-    this.plan = await settle(request());
-    this.o.showPlan(this.plan.kind === 'done' ? this.plan.value : null);
+    const plan = await settle(request());
+    if (token !== this.token) return;
+    this.plan = plan;
+    if (plan.kind === 'done') { this.shown = true; this.o.showPlan(plan.value); }
     this.o.changed();
   }
 
@@ -71,9 +85,12 @@ export class PreviewedPlan {
   private async assign(plan: Plan, ids: string[]): Promise<void> {
     const names = ids.map((id) => this.o.store.drones.get(id)?.callsign ?? id).join(', ');
     if (!(await confirmDialog(t('confirm.assign', { n: ids.length, ids: names, kind: t(this.o.kindLabel) })))) return;
+    const token = this.token;
     this.assignment = { kind: 'sending' };
     this.o.changed();
-    this.assignment = await assignPlan(this.o.api, plan.id, ids);
+    const assignment = await assignPlan(this.o.api, plan.id, ids);
+    if (token !== this.token) return;
+    this.assignment = assignment;
     this.o.changed();
   }
 }

@@ -5,7 +5,8 @@
  * road: traffic guidance from the chosen drones' loudspeakers (POST /api/roads/:id/broadcasts) and
  * a corridor patrol along it (POST /api/roads/:id/patrol-plan, then assigned to the chosen drones
  * with the planning tab's assignment: POST /api/plans/:id/assign). Below, the junctions, and for
- * operators a tour stationing the chosen drones over them (junctions.ts).
+ * operators a tour stationing the chosen drones over them (junctions.ts). One preview at a time:
+ * asking for the corridor drops the tour's (figures, Assign, drawing) and the other way round.
  */
 import type { ApiClient } from '../api/client.ts';
 import type { Plan, Role, TrafficLevel } from '../api/types.ts';
@@ -54,8 +55,9 @@ export class TrafficPanel {
   constructor(private readonly host: TrafficHost) {
     this.picker = new DronePicker(host.store, 'road-drones');
     const changed = () => this.renderActions();
-    this.patrol = new PreviewedPlan({ api: host.api, store: host.store, test: 'road-plan', assignCommand: 'road-assign', kindLabel: 'kind.corridor', errorTitle: 'trf.patrol', showPlan: host.showPlan, changed });
-    this.tour = new JunctionTour(host.api, host.store, host.showPlan, changed);
+    // one preview at a time (both draw on the map's one plan source): asking for one clears the other
+    this.patrol = new PreviewedPlan({ api: host.api, store: host.store, test: 'road-plan', assignCommand: 'road-assign', kindLabel: 'kind.corridor', errorTitle: 'trf.patrol', showPlan: host.showPlan, changed, asking: () => this.tour.clear() });
+    this.tour = new JunctionTour(host.api, host.store, { showPlan: host.showPlan, changed, asking: () => this.patrol.clear() });
     this.el.append(h('h2', {}), this.listEl, this.junctionsEl, this.actionsEl);
   }
 
