@@ -155,7 +155,7 @@ async function startConsole(token: string, me: Me): Promise<void> {
     api, store, role: () => me.role,
     fitRoad: (coordinates) => { const box = boundsOf(coordinates); if (box) map?.fitBounds(box, 17); },
     flyTo: (lon, lat) => map?.flyTo(lon, lat, 17),
-    showPlan: (plan: Plan | null) => map?.setData('plan', planFeatures([], plan, null)),
+    showPlan: (plan: Plan | null) => map?.setData('traffic-plan', planFeatures([], plan, null)),
   });
   const tabs = new Tabs([
     { id: 'drone', label: 'tab.drone', panel: drone },

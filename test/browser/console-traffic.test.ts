@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 /** The plans whose route the map draws (their ids, each once). */
 async function planRoutesDrawn(): Promise<string[]> {
-  return browser.page.evaluate(() => [...new Set(window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['plan-route'], 5000).map((f) => String(f.planId)))]);
+  return browser.page.evaluate(() => [...new Set(window.__eagle!.map!.featuresAt({ x: 0, y: 0 }, ['traffic-plan-route'], 5000).map((f) => String(f.planId)))]);
 }
 
 afterAll(async () => {
@@ -108,6 +108,10 @@ describe('console: traffic in Chromium', () => {
     await waitFor(async () => (await pagePoints(page, [junction], ['junctions'], 4))[0]!.features.some((f) => f.junction === 1), { what: 'the junction on the map', timeoutMs: 5_000, intervalMs: 100 });
     await expectOneLanguage(page, 'zh-CN');
 
+    // a route the planning tab shows meanwhile (drawn into its own source, as its preview does)
+    const planningRoute = [offset(DEMO_BASE, -200, -200), offset(DEMO_BASE, -200, 200)];
+    await page.evaluate((line) => window.__eagle!.map!.setData('plan', { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { role: 'route', planId: 'planning-tab' }, geometry: { type: 'LineString', coordinates: line } }] }), planningRoute.map((p) => [p.lon, p.lat]));
     // stationing drones over the junctions: a tour through every junction, previewed with its route on the map
     const tourAsked = page.waitForRequest((r) => r.url().endsWith('/api/plans') && r.method() === 'POST');
     await page.locator('[data-command=junction-tour]').click();
@@ -119,8 +123,11 @@ describe('console: traffic in Chromium', () => {
     const metres = (p: number[]) => Math.hypot((p[1]! - junction.lat) * 111_320, (p[0]! - junction.lon) * 96_000);
     expect(Math.min(...tour.route.coordinates.map(metres)), 'the route passes over the junction').toBeLessThan(2);
     expect(await tourShown.locator('[data-figure=length]').textContent()).toBeTruthy();
-    await waitFor(async () => (await pagePoints(page, [junction], ['plan-route'], 4))[0]!.features.length > 0, { what: 'the tour drawn through the junction', timeoutMs: 5_000, intervalMs: 100 });
+    await waitFor(async () => (await pagePoints(page, [junction], ['traffic-plan-route'], 4))[0]!.features.length > 0, { what: 'the tour drawn through the junction', timeoutMs: 5_000, intervalMs: 100 });
     expect(await page.locator('[data-command=junction-assign]').isDisabled()).toBe(true); // no drone chosen yet
+    // the traffic tab's preview did not draw over the planning tab's
+    const planningDrawn = await pagePoints(page, [offset(DEMO_BASE, -200, 0)], ['plan-route'], 4);
+    expect(planningDrawn[0]!.features.map((f) => f.planId)).toEqual(['planning-tab']);
     await expectOneLanguage(page, 'zh-CN');
 
     // operator: guidance from the chosen drone over the avenue (the request says who and in which language)

@@ -12,7 +12,7 @@ import { addOverlay, numberIcon, OVERLAY_SOURCES, type OverlaySource } from './l
 export interface ScreenPoint { x: number; y: number }
 
 /** Sources whose features may name a numbered marker (`icon: 'num-…'`). */
-const NUMBERED_SOURCES = new Set<OverlaySource>(['plan', 'overwatch', 'mission', 'draft', 'junctions']);
+const NUMBERED_SOURCES = new Set<OverlaySource>(['plan', 'traffic-plan', 'overwatch', 'mission', 'draft', 'junctions']);
 export type FeatureProps = Record<string, unknown>;
 
 export interface MapAdapter {

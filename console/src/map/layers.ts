@@ -6,7 +6,7 @@
 import type { DroneState } from '../state/store.ts';
 import { INCIDENT_COLORS, STATE_COLORS, TRAFFIC_COLORS } from './colors.ts';
 
-export const OVERLAY_SOURCES = ['geofences', 'zones', 'traffic', 'junctions', 'plans', 'plan', 'overwatch', 'mission', 'preposition', 'advisories', 'incident-lines', 'incidents', 'report-point', 'trails', 'draft', 'selected', 'target', 'drones'] as const;
+export const OVERLAY_SOURCES = ['geofences', 'zones', 'traffic', 'junctions', 'plans', 'plan', 'traffic-plan', 'overwatch', 'mission', 'preposition', 'advisories', 'incident-lines', 'incidents', 'report-point', 'trails', 'draft', 'selected', 'target', 'drones'] as const;
 export type OverlaySource = (typeof OVERLAY_SOURCES)[number];
 
 export const DRONE_LAYER = 'drones';
@@ -97,7 +97,11 @@ export function addOverlay(map: OverlayMap): void {
   // the plan being prepared: its drawn area or path, its route, where it breaks the airspace
   map.addLayer({ id: 'plan-area', type: 'fill', source: 'plan', filter: role('area'), paint: { 'fill-color': '#6a1b9a', 'fill-opacity': 0.08 } });
   map.addLayer({ id: 'plan-input', type: 'line', source: 'plan', filter: role(['area', 'path']), paint: { 'line-color': '#6a1b9a', 'line-width': 1.5, 'line-dasharray': [2, 2] } });
-  map.addLayer({ id: 'plan-route', type: 'line', source: 'plan', filter: role('route'), layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': ['case', ['to-boolean', ['get', 'violation']], '#d62828', '#6a1b9a'], 'line-width': 3 } });
+  const routeLine = { type: 'line', filter: role('route'), layout: { 'line-join': 'round', 'line-cap': 'round' }, paint: { 'line-color': ['case', ['to-boolean', ['get', 'violation']], '#d62828', '#6a1b9a'], 'line-width': 3 } } as const;
+  map.addLayer({ id: 'plan-route', source: 'plan', ...routeLine });
+  // the traffic tab's preview (a corridor patrol along a road, a tour over the junctions): a source of
+  // its own, so that it and the planning tab's preview never draw over each other
+  map.addLayer({ id: 'traffic-plan-route', source: 'traffic-plan', ...routeLine });
   // overwatch: the venue, the stations' coverage footprints
   map.addLayer({ id: 'overwatch-venue', type: 'line', source: 'overwatch', filter: role('venue'), paint: { 'line-color': '#00796b', 'line-width': 2, 'line-dasharray': [2, 2] } });
   map.addLayer({ id: 'overwatch-footprint', type: 'fill', source: 'overwatch', filter: role('footprint'), paint: { 'fill-color': '#00796b', 'fill-opacity': 0.15 } });
@@ -130,6 +134,7 @@ export function addOverlay(map: OverlayMap): void {
   const numbered = { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true };
   map.addLayer({ id: 'mission-waypoints', type: 'symbol', source: 'mission', filter: role('wp'), layout: { ...numbered, 'symbol-sort-key': ['get', 'sort'] } });
   map.addLayer({ id: 'plan-stops', type: 'symbol', source: 'plan', filter: role('stop'), layout: numbered });
+  map.addLayer({ id: 'traffic-plan-stops', type: 'symbol', source: 'traffic-plan', filter: role('stop'), layout: numbered });
   // road junctions (GET /api/traffic/junctions), numbered as in the Traffic tab
   map.addLayer({ id: 'junctions', type: 'symbol', source: 'junctions', layout: { ...numbered, 'icon-size': 0.8 } });
   map.addLayer({ id: 'overwatch-pois', type: 'circle', source: 'overwatch', filter: role('poi'), paint: { 'circle-radius': 5, 'circle-color': '#c62828', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
