@@ -106,10 +106,9 @@ describe('going back to the patrol (a fake drone that flies where it is told)', 
     } as unknown as DroneSession;
     const audited: string[] = [];
     const act = async (_d: string, action: string, _r: unknown, fn: (s: DroneSession) => Promise<void>) => { audited.push(action); await fn(session); };
-    const stillOn = () => state.connected && state.mode !== 'RTL';
-    return { session, sent, audited, act, stillOn, state };
+    return { session, sent, audited, act, state };
   }
-  const context = (d: ReturnType<typeof fakeDrone>, seq: number) => ({ session: d.session, planId: 'p1', part: 'route', seq, missionItems: PATROL, airspace: AIRSPACE, act: d.act, stillOn: d.stillOn });
+  const context = (d: ReturnType<typeof fakeDrone>, seq: number) => ({ session: d.session, planId: 'p1', part: 'route', seq, missionItems: PATROL, airspace: AIRSPACE, act: d.act, held: () => true });
 
   it('resumes at once when the way is clear', async () => {
     const d = fakeDrone(at(40, 300));
