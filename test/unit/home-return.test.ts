@@ -13,6 +13,7 @@ import type { DroneEvent } from '../../server/fleet/events.ts';
 import { HomeReturns, wayHome } from '../../server/fleet/home-return.ts';
 import { validateRoute, type Airspace } from '../../server/planning/index.ts';
 import { FakeClock } from '../../server/time/clock.ts';
+import { fakeDrone, settle, type FakeDrone } from '../helpers/fake-drone.ts';
 import { at, BASE, BLOCK, insideBlock, ring } from '../helpers/local-metres.ts';
 
 const AIRSPACE: Airspace = { noFly: [BLOCK] };
@@ -151,6 +152,50 @@ describe('sending a drone home (a fake drone that flies where it is told)', () =
     expect(d.sent).toEqual(['goto']);
   });
 
+  it('no longer counts a drone in the RTL it was sent as sent home once its link is lost', async () => {
+    const d = setup(at(300, 200));
+    await d.home.send('E01', d.act, 'incident closed');
+    d.change(); // RTL seen
+    d.state.connected = false;
+    d.change();
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+
+  it('sends nothing more once a pilot takes the drone during the transit (another mode than GUIDED): no next corner, no RTL', async () => {
+    const d = setup(at(300), { onGoto: (n) => { if (n === 2) d.state.mode = 'LOITER'; } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/LOITER: someone else took the drone/) });
+    expect(d.sent).toEqual(['goto', 'goto']);
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+
+  it('returns the errand already running when the drone is sent home again: one transit, one RTL', async () => {
+    const d = fakeDrone(at(300), { mode: 'GUIDED' });
+    const x = homeReturns(d);
+    const first = x.home.send('E01', x.act, 'incident closed');
+    await settle();
+    const second = x.home.send('E01', x.act, 'its task ended during the flight');
+    expect(second).toBe(first);
+    for (const p of x.audited[0]!.request.path as Array<{ lat: number; lon: number }>) { d.moveTo(p); await settle(); }
+    expect(await second).toEqual({ kind: 'rtl', way: 'round' });
+    expect(x.audited.map((a) => a.action)).toEqual(['transit-home', 'return-home']);
+    expect(d.sent.filter((c) => c === 'rtl')).toHaveLength(1);
+  });
+
+  it('stops a transit in progress at shutdown: no more gotos, no RTL, no more actions; nothing is sent home after', async () => {
+    const d = fakeDrone(at(300), { mode: 'GUIDED' });
+    const x = homeReturns(d);
+    const sending = x.home.send('E01', x.act, 'incident closed');
+    await settle();
+    expect(d.sent).toEqual(['goto']);
+    x.home.close();
+    expect(x.home.sentHomeByServer('E01')).toBe(false);
+    d.moveTo((x.audited[0]!.request.path as Array<{ lat: number; lon: number }>)[0]!);
+    expect(await sending).toMatchObject({ kind: 'stopped' });
+    expect(await x.home.send('E01', x.act, 'again')).toMatchObject({ kind: 'stopped' });
+    expect(d.sent).toEqual(['goto']);
+    expect(x.audited.map((a) => a.action)).toEqual(['transit-home']);
+  });
+
   it('keeps counting a drone in the RTL it was sent as sent home until it leaves RTL or lands', async () => {
     const d = setup(at(300, 200));
     await d.home.send('E01', d.act, 'incident closed');
@@ -162,3 +207,11 @@ describe('sending a drone home (a fake drone that flies where it is told)', () =
     expect(d.home.sentHomeByServer('E01')).toBe(false);
   });
 });
+
+/** HomeReturns over a fake drone that stays where it is until moved (test/helpers/fake-drone.ts). */
+function homeReturns(d: FakeDrone) {
+  const home = new HomeReturns({ fleet: d.fleet as never, tasks: { taskOf: () => undefined }, clock: new FakeClock(0), logger: pino({ level: 'silent' }), airspace: () => AIRSPACE });
+  const audited: Array<{ action: string; request: Record<string, unknown> }> = [];
+  const act = async (_d: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>) => { audited.push({ action, request: request as Record<string, unknown> }); await fn(d.session); };
+  return { home, audited, act };
+}
