@@ -12,12 +12,23 @@ import { BASE } from './local-metres.ts';
 
 type LatLon = { lat: number; lon: number };
 
-export function fakeDrone(start: LatLon, o: { mode?: string; flies?: 'at-once' | 'when-moved'; batteryPct?: number; missionSeq?: number } = {}) {
+export interface FakeDroneOptions {
+  mode?: string;
+  flies?: 'at-once' | 'when-moved';
+  /** Where it reports home (null: none yet; default the test base). */
+  home?: LatLon | null;
+  batteryPct?: number;
+  missionSeq?: number;
+  /** Called after the n-th goto has moved the drone, before the telemetry update (a failsafe, a pilot). */
+  onGoto?: (n: number) => void;
+}
+
+export function fakeDrone(start: LatLon, o: FakeDroneOptions = {}) {
   const sent: string[] = [];
   const gotos: LatLon[] = [];
   const events: DroneEvent[] = [];
   const state = {
-    id: 'E01', position: { ...start, altRelM: 40 }, home: { ...BASE, altMslM: 20 }, connected: true, armed: true, landed: false,
+    id: 'E01', position: { ...start, altRelM: 40 }, home: o.home === null ? null : { ...(o.home ?? BASE), altMslM: 20 }, connected: true, armed: true, landed: false,
     mode: o.mode ?? 'AUTO', battery: { remainingPct: o.batteryPct ?? 80 }, mission: { current: o.missionSeq ?? 4 },
   };
   const waits = new Set<() => void>();
@@ -36,6 +47,7 @@ export function fakeDrone(start: LatLon, o: { mode?: string; flies?: 'at-once' |
         gotos.push({ lat, lon });
         state.mode = 'GUIDED';
         if (o.flies === 'at-once') state.position = { lat, lon, altRelM: 40 };
+        o.onGoto?.(gotos.length);
         change();
       },
       returnToLaunch: async () => { sent.push('rtl'); state.mode = 'RTL'; change(); },
