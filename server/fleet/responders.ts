@@ -100,9 +100,10 @@ export class Responders {
         (s) => flyToScene(s, scene, altitudeM, airspaceOf(this.o.store.geofences.list()), flight.guard));
       return { kind: 'flown' };
     } catch (err) {
-      // released (the drone is sent on by release) or the task ended: not a failure of the drone
+      // released (the drone is sent on by release) or the task ended: not a failure of the drone; a drone
+      // left hovering is sent home, unless someone else has it (a pilot took it: never countermanded)
       if (flight.cancelled || this.o.tasks.taskOf(droneId)?.id !== taskId) {
-        if (!this.o.isClosed()) await this.o.patrols.homeIfIdle(droneId, this.actFor(taskId)).catch((e: Error) => this.o.logger.warn({ [this.o.kind]: taskId, droneId, err: e.message }, `${this.o.kind}: sending the idle drone home failed`));
+        if (!this.o.isClosed() && !flight.guard.takenBy()) await this.o.patrols.homeIfIdle(droneId, this.actFor(taskId)).catch((e: Error) => this.o.logger.warn({ [this.o.kind]: taskId, droneId, err: e.message }, `${this.o.kind}: sending the idle drone home failed`));
         return { kind: 'ended' };
       }
       const reason = (err as Error).message;

@@ -140,18 +140,22 @@ describe('incident dispatch', () => {
     const first = reported.droneId as string;
     const second = first === a ? b : a;
     const i = simIndexOf(first);
-    // on its way in GUIDED, its first goto acknowledged: the pilot switches to LOITER (an operator's mode command)
-    await waitFor(() => { const t = sim!.drones[i]!.truth(); return t.modeName === 'GUIDED' && t.altitudeM > 30 && metresBetween(t, BASE) > 15; }, { what: 'the first drone on its way', timeoutMs: 20_000, intervalMs: 20 });
+    const pad = sim!.drones[i]!.truth();
+    // half-way along its first leg (about 105 m to the block's south-west corner), in GUIDED, its first goto
+    // acknowledged: the pilot switches to LOITER (an operator's mode command). Not near a corner: a switch
+    // is seen with the next heartbeat, and a goto sent before it would switch the drone back
+    await waitFor(() => { const t = sim!.drones[i]!.truth(); return t.modeName === 'GUIDED' && metresBetween(t, pad) > 30; }, { what: 'the first drone on its way', timeoutMs: 20_000, intervalMs: 20 });
     expect((await server!.api('POST', `/api/drones/${first}/commands`, { type: 'mode', mode: 'LOITER' })).status).toBe(200);
     const relieved = await incident(reported.id, (x) => x.responders.some((r: any) => r.droneId === second), 'a second drone sent', 20_000);
     expect(relieved.steps.find((s: any) => s.state === 'lost')).toMatchObject({ droneId: first, note: expect.stringMatching(/LOITER/) });
+    await new Promise((r) => setTimeout(r, 1000)); // LOITER brakes to a stop
     const held = sim!.drones[i]!.truth();
-    await new Promise((r) => setTimeout(r, 3000)); // 15 s simulated: the pilot still has it, where it was
+    await new Promise((r) => setTimeout(r, 2000)); // 10 s simulated later: the pilot still has it, where it stopped
     const now = sim!.drones[i]!.truth();
-    expect(now.modeName).toBe('LOITER');
-    expect(metresBetween(now, held)).toBeLessThan(5);
     const sent = (await server!.api('GET', `/api/audit?droneId=${first}`)).body.entries.filter((e: any) => e.operator === 'incident-dispatch').map((e: any) => e.action);
     expect(sent).toEqual(['incident:fly']);
+    expect(now.modeName).toBe('LOITER');
+    expect(metresBetween(now, held)).toBeLessThan(5);
   }, 60_000);
 
   it('stops a flight when the incident is closed during take-off: the drone is sent home, never on to the scene', async () => {

@@ -132,6 +132,20 @@ describe('a dispatcher\'s flight and the release', () => {
     expect(x.patrols.get('E01')).toBeUndefined(); // the paused patrol is over: the pilot has the drone
   });
 
+  it('sends nothing either when the takeover is seen first by the dispatcher (the responder lost and released before its flight wakes): no RTL', async () => {
+    const d = fakeDrone(START);
+    const x = dispatcher(d);
+    const { flight } = await flyingToScene(d, x.responders);
+    d.setMode('LOITER');
+    expect(x.responders.leftOnItsOwn(d.state as never)).toBe(true); // the incident's watch, on the same telemetry
+    await x.responders.release('inc_1', 'E01');
+    expect(await flight).toEqual({ kind: 'ended' });
+    await settle();
+    expect(d.sent).toEqual(['goto']);
+    expect(x.actions()).toEqual(['incident:fly']);
+    expect(x.home.sentHomeByServer('E01')).toBe(false);
+  });
+
   it('counts a responder a pilot took over the scene as gone, and leaves it alone on release', async () => {
     const d = fakeDrone(at(-40), { flies: 'at-once' });
     const x = dispatcher(d);
