@@ -179,6 +179,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   return {
     url, fleet, links, store, broadcasts, advisories, traffic, generatedAdminToken: generatedToken, routeRoles: app.routeRoles, tlogs, signers, stream: app.stream, overwatch, patrols, tasks, incidents,
     async close() {
+      // first: a transit home or back to a patrol in progress sends nothing more
+      home.close();
+      patrols.close();
       advisories.close();
       incidents.close();
       traffic.close();

@@ -18,6 +18,7 @@ const TAKEOFF_CLIMB_TIMEOUT_MS = 10_000;
 
 export const ardupilotCopter: AutopilotAdapter = {
   name: 'ardupilot',
+  guidedMode: 'GUIDED',
 
   modeName(_baseMode, customMode) {
     return NAMES.get(customMode) ?? `MODE_${customMode}`;

@@ -39,6 +39,11 @@ export interface AutopilotAdapter {
   modeName(baseMode: number, customMode: number): string;
   /** Every mode name `setMode` understands. */
   modeNames(): string[];
+  /**
+   * The mode the vehicle flies in where `goto` sent it (null: its modes are unknown). Once the
+   * server's guided flight has begun, any other mode means someone else (a pilot, the aircraft) took it.
+   */
+  readonly guidedMode: string | null;
   supports(capability: Capability): boolean;
   setMode(v: VehicleControl, mode: string): Promise<void>;
   arm(v: VehicleControl): Promise<void>;

@@ -7,6 +7,7 @@ const CAPABILITIES = new Set<Capability>(['reposition', 'setMessageInterval']);
 
 export const genericAutopilot: AutopilotAdapter = {
   name: 'generic',
+  guidedMode: null,
   modeName: (baseMode) => ((baseMode & 0x80) ? 'ARMED' : 'STANDBY'),
   modeNames: () => [],
   supports: (capability) => CAPABILITIES.has(capability),

@@ -19,6 +19,8 @@ const CAPABILITIES = new Set<Capability>(['orbit', 'reposition', 'fence', 'setMe
 
 export const px4: AutopilotAdapter = {
   name: 'px4',
+  // DO_REPOSITION with its change-mode flag puts PX4 in Hold (AUTO.LOITER), not OFFBOARD (goto below)
+  guidedMode: 'LOITER',
 
   modeName(_baseMode, customMode) {
     const exact = NAMES.get(customMode >>> 0);

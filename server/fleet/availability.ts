@@ -5,7 +5,8 @@
  * countermands. A drone the server itself sent home after a task may be redirected.
  */
 import type { Drone } from '../contracts/drone.ts';
-import { HOMEBOUND_MODES, type PatrolBook } from './patrols.ts';
+import { HOMEBOUND_MODES } from './flight-guard.ts';
+import type { PatrolBook } from './patrols.ts';
 import type { TaskBoard } from './task-board.ts';
 
 /** A drone that just failed a task (refused a command, lost its link, left on its own) rests this long. */

@@ -69,6 +69,8 @@ export class DroneSession {
   private readonly seq = new SequenceTracker();
   private readonly texts: RecentText[] = [];
   private readonly changeListeners = new Set<() => void>();
+  /** Ends each pending `until` (the session closes). */
+  private readonly waits = new Set<() => void>();
   private readonly componentTypes = new Map<number, number>();
   private readonly componentListeners = new Set<ComponentFrameListener>();
   private transfer: WorkItem<unknown> | null = null;
@@ -146,9 +148,11 @@ export class DroneSession {
     return () => { this.componentListeners.delete(listener); };
   }
 
+  /** The session ends: commands in flight are cancelled and every wait (`until`) fails with LINK_LOST at once. */
   close(): void {
     this.commands.cancelAll();
     this.transfer?.cancel();
+    for (const end of [...this.waits]) end();
   }
 
   private receiveFromComponent(frame: Frame, nowMs: number): boolean {
@@ -197,17 +201,26 @@ export class DroneSession {
   until(predicate: (state: Drone) => boolean, timeoutMs: number, failure: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (predicate(this.state)) return resolve();
-      const timer = this.clock.setTimeout(() => {
+      const done = () => {
+        timer.cancel();
         this.changeListeners.delete(check);
+        this.waits.delete(end);
+      };
+      const timer = this.clock.setTimeout(() => {
+        done();
         reject(new AppError('COMMAND_TIMEOUT', failure, { timeoutMs }));
       }, timeoutMs);
       const check = () => {
         if (!predicate(this.state)) return;
-        timer.cancel();
-        this.changeListeners.delete(check);
+        done();
         resolve();
       };
+      const end = () => {
+        done();
+        reject(new AppError('LINK_LOST', `${failure}: the drone's session ended`));
+      };
       this.changeListeners.add(check);
+      this.waits.add(end);
     });
   }
 

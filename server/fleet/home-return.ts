@@ -11,8 +11,9 @@
  *     │ enters a no-fly zone
  *     ▼
  *   transit round the zones (GUIDED, corner by corner, ending over home) ──arrived──▶ RTL (lands where it is)
- *     │ no way (no path round, home in a zone,          │ its failsafe or a pilot took it (RTL, LAND),
- *     │ leaves the operating area, out of the band)      │ link lost, or a task claimed it
+ *     │ no way (no path round, home in a zone,          │ its failsafe or a pilot took it (RTL, LAND, or
+ *     │ leaves the operating area, out of the band)      │ any mode but guided: flight-guard.ts), link
+ *     │                                                  │ lost, a task claimed it, or the server closes
  *     ▼                                                  ▼
  *   RTL anyway, unsafe: the aircraft must come home;     stopped: nothing more is sent
  *   the reason audited, logged and a `geofence-breach`
@@ -21,7 +22,9 @@
  * While it transits home and then flies RTL the drone counts as sent home by the server
  * (`sentHomeByServer`): it has no task, so a dispatcher may take it, and the transit stops there.
  * A failsafe that turns it for home meanwhile is the drone's own: the server sends nothing more and
- * no longer counts it as sent home (the dispatchers leave it alone).
+ * no longer counts it as sent home (the dispatchers leave it alone); so is a lost link, in the
+ * transit or the RTL. Sending a drone home that is already on its way returns that errand's outcome:
+ * nothing is sent twice.
  *
  * The RTL height is assumed, not read from the vehicle: `rtlAltitudeM` (default 15 m, ArduCopter's
  * RTL_ALT default of 1500 cm and the simulator's). The leg is checked against every zone that applies
@@ -35,8 +38,9 @@ import type { Clock } from '../time/clock.ts';
 import type { DroneSession } from './drone-session.ts';
 import { executeCommand } from './drone-commands.ts';
 import type { Fleet } from './fleet.ts';
+import { FlightGuard, HOMEBOUND_MODES } from './flight-guard.ts';
 import { flyPath } from './guided-flight.ts';
-import { HOMEBOUND_MODES, type DroneAction } from './patrols.ts';
+import type { DroneAction } from './patrols.ts';
 import type { TaskBoard } from './task-board.ts';
 import { wayTo, type Way } from './transit.ts';
 
@@ -63,8 +67,8 @@ export interface HomeFlight {
   act: DroneAction;
   /** Why the drone goes home (audited as `request.reason`). */
   reason: string;
-  /** Not claimed by a task, connected, not homebound on its own: asked before every command. */
-  stillOn: () => boolean;
+  /** Still this errand's drone (not claimed by a task): the link, a homebound mode and a pilot's takeover are checked besides (flight-guard.ts). */
+  held: () => boolean;
   rtlAltitudeM?: number;
   /** Called once the RTL is about to be sent (the bookkeeping's phase). */
   onRtl?: () => void;
@@ -75,7 +79,8 @@ export interface HomeFlight {
 /** Checks the way home, flies round what is in the way, then RTL; or RTL with the reason when there is no safe way. */
 export async function flyHome(c: HomeFlight): Promise<HomeOutcome> {
   const id = c.session.id;
-  const stopped = (): HomeOutcome => ({ kind: 'stopped', reason: `the way home was stopped (${stopReason(c.session)}): nothing more was sent` });
+  const guard = new FlightGuard(c.session, c.held);
+  const stopped = (): HomeOutcome => ({ kind: 'stopped', reason: guard.stopped('the way home') });
   const decide = (): { way: HomeWay; reason?: string; leg?: Way & { kind: 'round' } } => {
     const here = c.session.state.position;
     const home = c.session.state.home;
@@ -87,27 +92,23 @@ export async function flyHome(c: HomeFlight): Promise<HomeOutcome> {
     return { way: 'round', leg: way };
   };
   let d = decide();
-  if (!c.stillOn()) return stopped();
+  if (!guard.stillOn()) return stopped();
   if (d.leg) {
     const leg = d.leg;
     try {
-      await c.act(id, 'transit-home', { reason: c.reason, altitudeM: leg.altitudeM, path: leg.path }, (s) => flyPath(s, leg.path, leg.altitudeM, c.stillOn, { arriveAtEnd: true }));
+      await c.act(id, 'transit-home', { reason: c.reason, altitudeM: leg.altitudeM, path: leg.path }, (s) => flyPath(s, leg.path, leg.altitudeM, guard, { arriveAtEnd: true }));
     } catch (err) {
-      if (!c.stillOn()) return stopped();
+      if (!guard.stillOn()) return stopped();
       // the way round failed half-way (a command refused, a corner not reached): from where it is now, RTL
       const now = decide();
       d = now.way === 'straight' ? now : { way: 'unsafe', reason: `the way round failed (${(err as Error).message}); ${now.reason ?? 'the straight way home from here still enters a no-fly zone'}` };
     }
-    if (!c.stillOn()) return stopped();
+    if (!guard.stillOn()) return stopped();
   }
   if (d.way === 'unsafe') c.onUnsafe?.(d.reason!);
   c.onRtl?.();
   await c.act(id, 'return-home', { reason: c.reason, way: d.way, ...(d.reason ? { wayReason: d.reason } : {}) }, (s) => executeCommand(s, { type: 'rtl' }));
   return { kind: 'rtl', way: d.way, ...(d.reason ? { reason: d.reason } : {}) };
-}
-
-function stopReason(s: DroneSession): string {
-  return s.state.connected ? s.state.mode : 'link lost';
 }
 
 export interface HomeReturnOptions {
@@ -126,6 +127,8 @@ interface Errand {
   phase: 'transit' | 'rtl';
   /** RTL seen in telemetry since the RTL was sent (the mode arrives a heartbeat after the command's ACK). */
   seenRtl: boolean;
+  /** What `send` resolves with: a second `send` meanwhile gets the same. */
+  outcome: Promise<HomeOutcome>;
 }
 
 /**
@@ -134,6 +137,7 @@ interface Errand {
  */
 export class HomeReturns {
   private readonly errands = new Map<string, Errand>();
+  private closed = false;
 
   constructor(private readonly o: HomeReturnOptions) {
     o.fleet.onChange((session) => this.watch(session));
@@ -141,18 +145,34 @@ export class HomeReturns {
 
   /**
    * Sends a flying drone home the safe way (see the diagram). Resolves once the RTL is sent (after
-   * the transit, if there is one), or when the way home stopped; rejects when a command failed.
+   * the transit, if there is one), or when the way home stopped; rejects when a command failed. A
+   * drone already sent home gets that errand's outcome (nothing is sent again).
    */
-  async send(droneId: string, act: DroneAction, reason: string): Promise<HomeOutcome> {
+  send(droneId: string, act: DroneAction, reason: string): Promise<HomeOutcome> {
+    const running = this.errands.get(droneId);
+    if (running) return running.outcome;
     const session = this.o.fleet.get(droneId);
-    if (!session) return { kind: 'stopped', reason: `no drone ${droneId}` };
-    const errand: Errand = { phase: 'transit', seenRtl: false };
+    if (!session) return Promise.resolve({ kind: 'stopped', reason: `no drone ${droneId}` });
+    if (this.closed) return Promise.resolve({ kind: 'stopped', reason: 'the server is closing: nothing was sent' });
+    const errand = { phase: 'transit', seenRtl: false } as Errand;
     this.errands.set(droneId, errand);
-    const stillOn = () => this.errands.get(droneId) === errand && !this.o.tasks.taskOf(droneId) && session.state.connected && !HOMEBOUND_MODES.has(session.state.mode);
+    errand.outcome = this.run(session, errand, act, reason);
+    return errand.outcome;
+  }
+
+  /** Server shutdown: every errand is forgotten, so a transit in progress sends nothing more. */
+  close(): void {
+    this.closed = true;
+    this.errands.clear();
+  }
+
+  private async run(session: DroneSession, errand: Errand, act: DroneAction, reason: string): Promise<HomeOutcome> {
+    const droneId = session.id;
     const log = this.o.logger.child({ droneId });
     try {
       const outcome = await flyHome({
-        session, airspace: this.o.airspace(), act, reason, stillOn,
+        session, airspace: this.o.airspace(), act, reason,
+        held: () => this.errands.get(droneId) === errand && !this.o.tasks.taskOf(droneId),
         ...(this.o.rtlAltitudeM !== undefined ? { rtlAltitudeM: this.o.rtlAltitudeM } : {}),
         onRtl: () => { errand.phase = 'rtl'; },
         onUnsafe: (why) => {
@@ -183,10 +203,11 @@ export class HomeReturns {
     const e = this.errands.get(session.id);
     if (!e) return;
     const s = session.state;
-    if (!s.armed || this.o.tasks.taskOf(session.id)) return this.forget(session.id, e);
+    // disarmed, claimed by a task, or the link lost (in either phase): the errand is over
+    if (!s.armed || !s.connected || this.o.tasks.taskOf(session.id)) return this.forget(session.id, e);
     if (e.phase === 'transit') {
       // its failsafe or a pilot turned it for home or down: that is the drone's own, not ours
-      if (!s.connected || HOMEBOUND_MODES.has(s.mode)) this.forget(session.id, e);
+      if (HOMEBOUND_MODES.has(s.mode)) this.forget(session.id, e);
       return;
     }
     if (s.mode === 'RTL') e.seenRtl = true;

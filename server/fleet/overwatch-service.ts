@@ -32,6 +32,7 @@ export type RunTuning = Pick<RunnerOptions, 'tickMs' | 'launchLeadS' | 'maxLaunc
 
 export class OverwatchService {
   private readonly runs = new Map<string, OverwatchRunner>();
+  private closed = false;
   private clock: Clock;
 
   constructor(private readonly o: OverwatchServiceOptions) {
@@ -116,6 +117,7 @@ export class OverwatchService {
 
   /** Server shutdown: the runs stop deciding; nothing is sent (the drones' missions end on their own). */
   close(): void {
+    this.closed = true;
     for (const r of this.runs.values()) r.dispose();
   }
 
@@ -130,11 +132,12 @@ export class OverwatchService {
     const id = audit.begin({ at: new Date(this.o.clock.nowMs()).toISOString(), operator: RUNNER_OPERATOR, droneId, action, request });
     try {
       const value = await run();
-      audit.finish(id, { ok: true });
+      if (!this.closed) audit.finish(id, { ok: true });
       return value;
     } catch (err) {
       const e = err instanceof AppError ? { code: err.code, message: err.message, details: err.details } : { code: 'INTERNAL', message: (err as Error).message };
-      audit.finish(id, { ok: false, ...e });
+      // after shutdown the store may be closed: work in flight ends without touching it
+      if (!this.closed) audit.finish(id, { ok: false, ...e });
       throw err;
     }
   }

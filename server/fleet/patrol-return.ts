@@ -10,10 +10,13 @@
  *     │ enters a no-fly zone
  *     ▼
  *   transit round the zones (GUIDED, corner by corner, ending over the item) ──arrived──▶ resume at seq (AUTO)
- *     │ no way (no path round, leaves the operating area,     │ failsafe took it home, or link lost
- *     │ out of the altitude band, item or position unknown)    ▼
+ *     │ no way (no path round, leaves the operating area,     │ failsafe took it home, a pilot took it
+ *     │ out of the altitude band, item or position unknown,   │ (another mode: flight-guard.ts), link lost
+ *     │ the mission unreadable)                               ▼
  *     ▼                                                       stopped: nothing more is sent
  *   home (RTL), with the reason
+ *
+ * Once resume-patrol has set AUTO nothing more is sent: the patrol book watches the mission from there.
  *
  * While the drone transits back the task board still holds the task being released (the incident or
  * the case) with the patrol paused under it: the drone is still on that task's errand, no dispatcher
@@ -25,6 +28,7 @@ import type { MissionItem } from '../contracts/mission.ts';
 import type { WireMissionItem } from '../mavlink/mission-transfer/types.ts';
 import type { Airspace, LatLon, RoutePoint } from '../planning/index.ts';
 import type { DroneSession } from './drone-session.ts';
+import { FlightGuard } from './flight-guard.ts';
 import { flyPath } from './guided-flight.ts';
 import { toWireItems } from './mission-items.ts';
 import type { DroneAction } from './patrols.ts';
@@ -87,30 +91,43 @@ export interface WayBackContext {
   missionItems: MissionItem[] | null;
   airspace: Airspace;
   act: DroneAction;
-  /** Still the releasing task's drone, connected, and not homebound on its own: asked before every command. */
-  stillOn: () => boolean;
+  /** Still the releasing task's drone (the link, a homebound mode and a pilot's takeover are checked besides: flight-guard.ts). */
+  held: () => boolean;
 }
 
 /** Checks the way back, flies round what is in the way, and resumes; or says why the drone must go home. */
 export async function goBackToPatrol(c: WayBackContext): Promise<WayBack> {
+  let leg: LegBack;
+  try {
+    leg = decideLegBack(c);
+  } catch (err) {
+    return { kind: 'home', reason: `the way back could not be checked: ${(err as Error).message}` };
+  }
+  if (leg.kind === 'home') return leg;
+  const request = { planId: c.planId, part: c.part, seq: c.seq };
+  const guard = new FlightGuard(c.session, c.held);
+  const stopped = (): WayBack => ({ kind: 'stopped', reason: guard.stopped('the way back') });
+  try {
+    if (leg.kind === 'transit') {
+      const transit = leg;
+      await c.act(c.session.id, 'transit-to-patrol', { ...request, altitudeM: transit.altitudeM, path: transit.path },
+        (s) => flyPath(s, transit.path, transit.altitudeM, guard, { arriveAtEnd: true }));
+    }
+    if (!guard.stillOn()) return stopped();
+    await c.act(c.session.id, 'resume-patrol', request, (s) => s.adapter.resumeMission(s.control, c.seq));
+    return { kind: 'resumed' };
+  } catch (err) {
+    if (!guard.stillOn()) return stopped();
+    return { kind: 'home', reason: `the patrol could not resume: ${(err as Error).message}` };
+  }
+}
+
+/** The leg back from where the drone is to the item it resumes at (throws when the mission cannot be read). */
+function decideLegBack(c: WayBackContext): LegBack {
   const here = c.session.state.position;
   if (!here) return { kind: 'home', reason: 'the drone reports no position: its way back cannot be checked' };
   if (!c.missionItems) return { kind: 'home', reason: `plan ${c.planId} ${c.part} is not stored: the way back cannot be checked` };
   const target = resumeTarget(c.session.adapter.toVehicleMission('mission', toWireItems(c.missionItems)), c.seq);
   const leg = legBack({ lat: here.lat, lon: here.lon, altitudeM: here.altRelM }, target, c.airspace);
-  if (leg.kind === 'home') return { kind: 'home', reason: `no safe way back to patrol item ${target?.seq}: ${leg.reason}` };
-  const request = { planId: c.planId, part: c.part, seq: c.seq };
-  const stopped = (): WayBack => ({ kind: 'stopped', reason: `the way back was stopped (${c.session.state.connected ? c.session.state.mode : 'link lost'}): nothing more was sent` });
-  try {
-    if (leg.kind === 'transit') {
-      await c.act(c.session.id, 'transit-to-patrol', { ...request, altitudeM: leg.altitudeM, path: leg.path },
-        (s) => flyPath(s, leg.path, leg.altitudeM, c.stillOn, { arriveAtEnd: true }));
-    }
-    if (!c.stillOn()) return stopped();
-    await c.act(c.session.id, 'resume-patrol', request, (s) => s.adapter.resumeMission(s.control, c.seq));
-    return { kind: 'resumed' };
-  } catch (err) {
-    if (!c.stillOn()) return stopped();
-    return { kind: 'home', reason: `the patrol could not resume: ${(err as Error).message}` };
-  }
+  return leg.kind === 'home' ? { kind: 'home', reason: `no safe way back to patrol item ${target?.seq}: ${leg.reason}` } : leg;
 }

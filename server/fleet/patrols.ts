@@ -8,7 +8,7 @@
  *
  *   started ──claim(other)──▶ paused (seq kept) ──returnFromTask──▶ [way back checked, flown] ──▶ flying again from seq
  *      │                                           ├─(no battery, no safe way, resume refused)──▶ released, then home (home-return.ts)
- *      │                                           └─(failsafe or link lost on the way back)──▶ ended, nothing sent
+ *      │                                           └─(failsafe, a pilot's takeover or link lost on the way back)──▶ ended, nothing sent
  *      └── disarmed, or left AUTO on the pilot's/autopilot's own decision ──▶ ended
  *
  * A drone already going home or landing when it is released (a failsafe) is left to it.
@@ -20,7 +20,8 @@ import type { Clock } from '../time/clock.ts';
 import type { DroneSession } from './drone-session.ts';
 import type { Fleet } from './fleet.ts';
 import type { HomeReturns } from './home-return.ts';
-import { goBackToPatrol } from './patrol-return.ts';
+import { HOMEBOUND_MODES } from './flight-guard.ts';
+import { goBackToPatrol, type WayBack } from './patrol-return.ts';
 import { partsOf, type PlanPart } from './plan-assignment.ts';
 import type { TaskBoard } from './task-board.ts';
 
@@ -40,6 +41,9 @@ export type DroneAction = (droneId: string, action: string, request: unknown, fn
 
 export type ReturnOutcome = 'resumed' | 'home' | 'stays';
 
+/** Where a drone released from a task goes next: `why` is the paused patrol's end reason when it stays. */
+type Onward = { kind: 'resumed' } | { kind: 'home'; reason: string } | { kind: 'stays'; why: string };
+
 export interface PatrolOptions {
   fleet: Fleet;
   tasks: TaskBoard;
@@ -56,14 +60,13 @@ export interface PatrolOptions {
 }
 
 const MISSION_MODES = new Set(['AUTO', 'MISSION']);
-/** The drone is going home or landing (its failsafe, a pilot): the server never countermands that. */
-export const HOMEBOUND_MODES: ReadonlySet<string> = new Set(['RTL', 'SMART_RTL', 'AUTO_RTL', 'LAND']);
 /** A patrol whose drone is still on the ground this long after its start never took off: it ends. */
 const NEVER_FLEW_MS = 30_000;
 
 export class PatrolBook {
   private readonly patrols = new Map<string, PatrolRecord>();
   private readonly minResumeBatteryPct: number;
+  private closed = false;
 
   constructor(private readonly o: PatrolOptions) {
     this.minResumeBatteryPct = o.minResumeBatteryPct ?? 35;
@@ -104,48 +107,64 @@ export class PatrolBook {
    * Releases the drone from `taskId` and sends it on: back to its paused patrol, or home. The way
    * back to the patrol is flown before the release (the drone is still that task's errand); a drone
    * sent home is released first, so the next queued task may take it at once, even on its way home
-   * (nothing more is sent home then: home-return.ts).
+   * (nothing more is sent home then: home-return.ts). Decide (and fly back) → release → send home.
    */
   async returnFromTask(droneId: string, taskId: string, act: DroneAction): Promise<ReturnOutcome> {
-    const session = this.o.fleet.get(droneId);
-    const patrol = this.o.tasks.pausedOf(droneId)?.kind === 'patrol' ? this.patrols.get(droneId) : undefined;
-    let outcome: ReturnOutcome = 'stays';
-    let why = 'the drone is not flying';
-    let homeReason = 'its task is over';
-    if (this.o.tasks.taskOf(droneId)?.id !== taskId) return outcome; // the drone is no longer this task's: send it nothing
-    try {
-      const flying = session?.state.connected && session.state.armed && !session.state.landed;
-      if (!session || !flying || HOMEBOUND_MODES.has(session.state.mode)) return outcome;
-      const battery = session.state.battery.remainingPct;
-      if (patrol) homeReason = `battery ${battery ?? '?'}% < ${this.minResumeBatteryPct}% to resume the patrol`;
-      if (patrol && battery !== null && battery >= this.minResumeBatteryPct) {
-        patrol.seenFlying = false;
-        const back = await goBackToPatrol({
-          session, planId: patrol.planId, part: patrol.part, seq: Math.max(1, patrol.pausedAtSeq ?? 1),
-          missionItems: this.missionOf(patrol), airspace: this.o.airspace(), act,
-          // the task being released stays on the board until the drone is back on its patrol (see patrol-return.ts)
-          stillOn: () => this.o.tasks.taskOf(droneId)?.id === taskId && session.state.connected && !HOMEBOUND_MODES.has(session.state.mode),
-        });
-        if (back.kind === 'resumed') {
-          patrol.pausedAtSeq = null;
-          return (outcome = 'resumed');
-        }
-        if (back.kind === 'stopped') {
-          why = back.reason;
-          return outcome;
-        }
-        homeReason = back.reason;
-        this.o.logger.warn({ droneId, planId: patrol.planId, reason: back.reason }, 'patrol not resumed: sending the drone home');
-      }
-      why = 'sent home instead of resuming';
-      outcome = 'home';
-    } finally {
-      this.o.tasks.release(droneId, taskId);
-      if (patrol && outcome !== 'resumed') this.end(droneId, why);
-    }
+    if (this.o.tasks.taskOf(droneId)?.id !== taskId) return 'stays'; // the drone is no longer this task's: send it nothing
+    const patrol = this.pausedPatrolOf(droneId);
+    const onward = await this.onward(droneId, taskId, patrol, act);
+    if (onward.kind === 'resumed') this.o.tasks.release(droneId, taskId);
+    else this.leave(droneId, taskId, onward.kind === 'home' ? 'sent home instead of resuming' : onward.why);
     // released first: on its way home the drone is free, and a dispatcher may take it (home-return.ts)
-    await this.o.home.send(droneId, act, homeReason);
-    return outcome;
+    if (onward.kind === 'home') await this.o.home.send(droneId, act, onward.reason);
+    return onward.kind;
+  }
+
+  /**
+   * The drone leaves task `taskId` and nothing is sent to it (someone else flies it now: a pilot took
+   * it, its failsafe): the task is released and the patrol it paused ends with `why`.
+   */
+  leave(droneId: string, taskId: string, why: string): void {
+    if (this.o.tasks.taskOf(droneId)?.id !== taskId) return;
+    const patrol = this.pausedPatrolOf(droneId);
+    this.o.tasks.release(droneId, taskId);
+    if (patrol) this.end(droneId, why);
+  }
+
+  /** Server shutdown: a way back in progress sends nothing more. */
+  close(): void {
+    this.closed = true;
+  }
+
+  private pausedPatrolOf(droneId: string): PatrolRecord | undefined {
+    return this.o.tasks.pausedOf(droneId)?.kind === 'patrol' ? this.patrols.get(droneId) : undefined;
+  }
+
+  /** Where the released drone goes: back to its patrol (flown here), home (with the reason), or nowhere (why). */
+  private async onward(droneId: string, taskId: string, patrol: PatrolRecord | undefined, act: DroneAction): Promise<Onward> {
+    const session = this.o.fleet.get(droneId);
+    const s = session?.state;
+    if (!session || !s?.connected || !s.armed || s.landed) return { kind: 'stays', why: 'the drone is not flying' };
+    if (HOMEBOUND_MODES.has(s.mode)) return { kind: 'stays', why: `going home or landing on its own (${s.mode})` };
+    if (!patrol) return { kind: 'home', reason: 'its task is over' };
+    const battery = s.battery.remainingPct;
+    if (battery === null || battery < this.minResumeBatteryPct) return { kind: 'home', reason: `battery ${battery ?? '?'}% < ${this.minResumeBatteryPct}% to resume the patrol` };
+    patrol.seenFlying = false;
+    let back: WayBack;
+    try {
+      back = await goBackToPatrol({
+        session, planId: patrol.planId, part: patrol.part, seq: Math.max(1, patrol.pausedAtSeq ?? 1),
+        missionItems: this.missionOf(patrol), airspace: this.o.airspace(), act,
+        // the task being released stays on the board until the drone is back on its patrol (see patrol-return.ts)
+        held: () => !this.closed && this.o.tasks.taskOf(droneId)?.id === taskId,
+      });
+    } catch (err) {
+      back = { kind: 'home', reason: `the way back could not be checked: ${(err as Error).message}` };
+    }
+    if (back.kind === 'resumed') patrol.pausedAtSeq = null;
+    if (back.kind === 'stopped') return { kind: 'stays', why: back.reason };
+    if (back.kind === 'home') this.o.logger.warn({ droneId, planId: patrol.planId, reason: back.reason }, 'patrol not resumed: sending the drone home');
+    return back;
   }
 
   /** The mission of the plan part the drone patrols, as stored with the plan (null: not found). */
@@ -161,6 +180,8 @@ export class PatrolBook {
   async homeIfIdle(droneId: string, act: DroneAction): Promise<void> {
     const s = this.o.fleet.get(droneId)?.state;
     if (!s?.connected || !s.armed || s.landed || HOMEBOUND_MODES.has(s.mode) || this.o.tasks.taskOf(droneId)) return;
+    // already on its way home (its release sent it; the RTL's mode may not be in telemetry yet): not sent twice
+    if (this.o.home.sentHomeByServer(droneId)) return;
     await this.o.home.send(droneId, act, 'its task ended during the flight');
   }
 

@@ -6,8 +6,12 @@
  * release send it back to the patrol the task paused, or home.
  *
  *   flyTo ──▶ flown (the scene is commanded; the caller watches for on-scene)
- *     ├──▶ ended (the task ended on the way: nothing more sent; home if left hovering)
- *     └──▶ failed (refused, no way, lost): the drone rests REST_AFTER_FAILURE_MS; the caller finds another
+ *     ├──▶ ended (released or the task ended on the way: nothing more sent by this flight; home if left hovering)
+ *     └──▶ failed (refused, no way, lost, taken by a pilot or its failsafe): the drone rests
+ *          REST_AFTER_FAILURE_MS; the caller finds another
+ *
+ *   release ──▶ the flight cancelled first (it sends nothing more), then back to the patrol or home;
+ *               a drone someone else took (another mode than guided: flight-guard.ts) is only released
  */
 import type { Logger } from 'pino';
 import type { LatLon } from '../planning/index.ts';
@@ -18,6 +22,7 @@ import { auditedAction } from './audited-action.ts';
 import { homeboundOnItsOwn, REST_AFTER_FAILURE_MS, unavailability, type Unavailable } from './availability.ts';
 import type { Drone } from '../contracts/drone.ts';
 import type { Fleet } from './fleet.ts';
+import { FlightGuard } from './flight-guard.ts';
 import { flyToScene } from './guided-flight.ts';
 import type { DroneAction, PatrolBook } from './patrols.ts';
 import type { TaskBoard } from './task-board.ts';
@@ -46,11 +51,19 @@ export interface ResponderOptions extends DispatcherDeps {
 
 export type FlightOutcome = { kind: 'flown' } | { kind: 'ended' } | { kind: 'failed'; reason: string };
 
+/** One flight to a scene: it ends when the task is released (cancelled) or someone else takes the drone (its guard). */
+interface Flight {
+  taskId: string;
+  cancelled: boolean;
+  guard: FlightGuard;
+}
+
 export class Responders {
   readonly act: DroneAction;
   /** Why a drone cannot take this workflow's next task (null: it can). */
   readonly unavailable: Unavailable;
   private readonly restingUntilMs = new Map<string, number>();
+  private readonly flights = new Map<string, Flight>();
   private readonly idKey: 'incidentId' | 'advisoryId';
 
   constructor(private readonly o: ResponderOptions) {
@@ -64,21 +77,33 @@ export class Responders {
     this.restingUntilMs.set(droneId, this.o.clock.nowMs() + REST_AFTER_FAILURE_MS);
   }
 
-  /** Going home or landing on its own (its failsafe, a pilot): it has left the task, and is left alone. */
+  /**
+   * Going home or landing on its own (its failsafe, a pilot), or taken out of the guided mode by
+   * someone else since its flight to the scene began (a pilot's LOITER): it has left the task, and
+   * is left alone.
+   */
   leftOnItsOwn(drone: Drone): boolean {
-    return homeboundOnItsOwn(drone, this.o.patrols);
+    return homeboundOnItsOwn(drone, this.o.patrols) || this.takenFrom(drone.id) !== null;
   }
 
   /** Flies the drone holding task `taskId` to hover over `scene` at `altitudeM`. */
   async flyTo(taskId: string, droneId: string, scene: LatLon, altitudeM: number): Promise<FlightOutcome> {
-    const stillOn = () => this.o.tasks.taskOf(droneId)?.id === taskId && !this.leftOnItsOwn(this.o.fleet.get(droneId)!.state);
+    const session = this.o.fleet.get(droneId);
+    if (!session) return { kind: 'failed', reason: `no drone ${droneId}` };
+    const flight: Flight = {
+      taskId, cancelled: false,
+      guard: new FlightGuard(session, () => !flight.cancelled && !this.o.isClosed() && this.o.tasks.taskOf(droneId)?.id === taskId),
+    };
+    this.flights.set(droneId, flight);
     try {
       await this.act(droneId, `${this.o.kind}:fly`, { [this.idKey]: taskId, lat: scene.lat, lon: scene.lon, altitudeM },
-        (s) => flyToScene(s, scene, altitudeM, airspaceOf(this.o.store.geofences.list()), stillOn));
+        (s) => flyToScene(s, scene, altitudeM, airspaceOf(this.o.store.geofences.list()), flight.guard));
       return { kind: 'flown' };
     } catch (err) {
-      if (this.o.tasks.taskOf(droneId)?.id !== taskId) {
-        await this.o.patrols.homeIfIdle(droneId, this.actFor(taskId)).catch(() => {});
+      // released (the drone is sent on by release) or the task ended: not a failure of the drone; a drone
+      // left hovering is sent home, unless someone else has it (a pilot took it: never countermanded)
+      if (flight.cancelled || this.o.tasks.taskOf(droneId)?.id !== taskId) {
+        if (!this.o.isClosed() && !flight.guard.takenBy()) await this.o.patrols.homeIfIdle(droneId, this.actFor(taskId)).catch((e: Error) => this.o.logger.warn({ [this.o.kind]: taskId, droneId, err: e.message }, `${this.o.kind}: sending the idle drone home failed`));
         return { kind: 'ended' };
       }
       const reason = (err as Error).message;
@@ -88,13 +113,28 @@ export class Responders {
     }
   }
 
-  /** The drone goes back to the patrol the task paused, or home, and is free for the next task. */
+  /**
+   * The drone goes back to the patrol the task paused, or home, and is free for the next task; its
+   * flight to the scene stops first. A drone someone else took (a pilot) is only released: nothing is sent.
+   */
   async release(taskId: string, droneId: string): Promise<void> {
+    const flight = this.flights.get(droneId)?.taskId === taskId ? this.flights.get(droneId)! : null;
+    const takenBy = flight?.guard.takenBy() ?? null;
+    if (flight) flight.cancelled = true;
     try {
-      await this.o.patrols.returnFromTask(droneId, taskId, this.actFor(taskId));
+      if (takenBy) this.o.patrols.leave(droneId, taskId, `someone else took the drone (${takenBy})`);
+      else await this.o.patrols.returnFromTask(droneId, taskId, this.actFor(taskId));
     } catch (err) {
       this.o.logger.warn({ [this.o.kind]: taskId, droneId, err: (err as Error).message }, `${this.o.kind}: release command failed`);
+    } finally {
+      if (flight && this.flights.get(droneId) === flight) this.flights.delete(droneId);
     }
+  }
+
+  /** The mode that took the drone from its current flight to a scene, or null. */
+  private takenFrom(droneId: string): string | null {
+    const f = this.flights.get(droneId);
+    return f && !f.cancelled && this.o.tasks.taskOf(droneId)?.id === f.taskId ? f.guard.takenBy() : null;
   }
 
   /** The patrol book's actions, audited as this workflow's (`incident:return-home` with the incident's id). */

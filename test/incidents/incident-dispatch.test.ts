@@ -128,6 +128,36 @@ describe('incident dispatch', () => {
     expect(['RTL', 'LAND']).toContain(sim!.drones[simIndexOf(first)]!.truth().modeName);
   }, 120_000);
 
+  it('leaves a responder a pilot takes on its way (LOITER) to the pilot: nothing more is sent, no next corner, no RTL; another drone goes', async () => {
+    const [a, b] = await setup(2);
+    // a no-fly block between the pad and the scene: the flight goes corner by corner
+    const c = north(150);
+    const h = 60 * M;
+    const block = [[c.lon - h / COS, c.lat - h], [c.lon + h / COS, c.lat - h], [c.lon + h / COS, c.lat + h], [c.lon - h / COS, c.lat + h], [c.lon - h / COS, c.lat - h]];
+    expect((await server!.api('POST', '/api/geofences', { name: 'stadium roof', kind: 'no-fly', geometry: { type: 'Polygon', coordinates: [block] } })).status).toBe(201);
+    const scene = north(300);
+    const reported = (await server!.api('POST', '/api/incidents', { ...scene, kind: 'fire', priority: 1 })).body;
+    const first = reported.droneId as string;
+    const second = first === a ? b : a;
+    const i = simIndexOf(first);
+    const pad = sim!.drones[i]!.truth();
+    // half-way along its first leg (about 105 m to the block's south-west corner), in GUIDED, its first goto
+    // acknowledged: the pilot switches to LOITER (an operator's mode command). Not near a corner: a switch
+    // is seen with the next heartbeat, and a goto sent before it would switch the drone back
+    await waitFor(() => { const t = sim!.drones[i]!.truth(); return t.modeName === 'GUIDED' && metresBetween(t, pad) > 30; }, { what: 'the first drone on its way', timeoutMs: 20_000, intervalMs: 20 });
+    expect((await server!.api('POST', `/api/drones/${first}/commands`, { type: 'mode', mode: 'LOITER' })).status).toBe(200);
+    const relieved = await incident(reported.id, (x) => x.responders.some((r: any) => r.droneId === second), 'a second drone sent', 20_000);
+    expect(relieved.steps.find((s: any) => s.state === 'lost')).toMatchObject({ droneId: first, note: expect.stringMatching(/LOITER/) });
+    await new Promise((r) => setTimeout(r, 1000)); // LOITER brakes to a stop
+    const held = sim!.drones[i]!.truth();
+    await new Promise((r) => setTimeout(r, 2000)); // 10 s simulated later: the pilot still has it, where it stopped
+    const now = sim!.drones[i]!.truth();
+    const sent = (await server!.api('GET', `/api/audit?droneId=${first}`)).body.entries.filter((e: any) => e.operator === 'incident-dispatch').map((e: any) => e.action);
+    expect(sent).toEqual(['incident:fly']);
+    expect(now.modeName).toBe('LOITER');
+    expect(metresBetween(now, held)).toBeLessThan(5);
+  }, 60_000);
+
   it('stops a flight when the incident is closed during take-off: the drone is sent home, never on to the scene', async () => {
     const [only] = await setup(1);
     const reported = (await server!.api('POST', '/api/incidents', { ...north(300), kind: 'fight', priority: 1 })).body;

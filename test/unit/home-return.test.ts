@@ -7,12 +7,11 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ardupilotCopter } from '../../server/autopilots/ardupilot-copter.ts';
 import type { DroneSession } from '../../server/fleet/drone-session.ts';
-import type { DroneEvent } from '../../server/fleet/events.ts';
 import { HomeReturns, wayHome } from '../../server/fleet/home-return.ts';
 import { validateRoute, type Airspace } from '../../server/planning/index.ts';
 import { FakeClock } from '../../server/time/clock.ts';
+import { fakeDrone, settle, type FakeDroneOptions } from '../helpers/fake-drone.ts';
 import { at, BASE, BLOCK, insideBlock, ring } from '../helpers/local-metres.ts';
 
 const AIRSPACE: Airspace = { noFly: [BLOCK] };
@@ -51,42 +50,18 @@ describe('the way home (pure)', () => {
 });
 
 describe('sending a drone home (a fake drone that flies where it is told)', () => {
-  function setup(start: { lat: number; lon: number }, o: { airspace?: Airspace; home?: { lat: number; lon: number } | null; onGoto?: (n: number) => void } = {}) {
-    const sent: string[] = [];
-    const state = {
-      id: 'E01', position: { ...start, altRelM: 40 }, home: o.home === null ? null : { ...(o.home ?? BASE), altMslM: 20 },
-      connected: true, armed: true, landed: false, mode: 'AUTO',
-    };
-    const gotos: Array<{ lat: number; lon: number }> = [];
-    let changeHandler: ((s: DroneSession, atMs: number) => void) | null = null;
-    const session = {
-      id: 'E01', state, control: {},
-      adapter: {
-        ...ardupilotCopter,
-        goto: async (_v: unknown, lat: number, lon: number) => {
-          sent.push('goto');
-          gotos.push({ lat, lon });
-          state.mode = 'GUIDED';
-          state.position = { lat, lon, altRelM: 40 };
-          o.onGoto?.(gotos.length);
-          changeHandler?.(session, 0);
-        },
-        returnToLaunch: async () => { sent.push('rtl'); state.mode = 'RTL'; changeHandler?.(session, 0); },
-      },
-      until: async (pred: (d: unknown) => boolean) => { if (!pred(state)) throw new Error('never got there'); },
-    } as unknown as DroneSession;
-    const events: DroneEvent[] = [];
+  /** HomeReturns over a fake drone (test/helpers/fake-drone.ts) that flies to each goto at once unless told otherwise. */
+  function setup(start: { lat: number; lon: number }, o: FakeDroneOptions & { airspace?: Airspace } = {}) {
+    const d = fakeDrone(start, { flies: 'at-once', ...o });
     let task: { id: string } | undefined;
     const home = new HomeReturns({
-      fleet: { get: () => session, onChange: (h) => { changeHandler = h; }, publish: (e) => events.push(e) },
-      tasks: { taskOf: () => task as never },
+      fleet: d.fleet as never, tasks: { taskOf: () => task as never },
       clock: new FakeClock(0), logger: pino({ level: 'silent' }), airspace: () => o.airspace ?? AIRSPACE,
     });
     const audited: Array<{ action: string; request: Record<string, unknown> }> = [];
-    const act = async (_d: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>) => { audited.push({ action, request: request as Record<string, unknown> }); await fn(session); };
-    const claim = () => { task = { id: 'inc_2' }; changeHandler?.(session, 0); };
-    const change = () => changeHandler?.(session, 0);
-    return { home, sent, gotos, audited, act, events, state, session, claim, change };
+    const act = async (_d: string, action: string, request: unknown, fn: (s: DroneSession) => Promise<void>) => { audited.push({ action, request: request as Record<string, unknown> }); await fn(d.session); };
+    const claim = () => { task = { id: 'inc_2' }; d.change(); };
+    return { ...d, home, audited, act, claim };
   }
 
   it('sends RTL only when the straight way home is clear', async () => {
@@ -151,6 +126,48 @@ describe('sending a drone home (a fake drone that flies where it is told)', () =
     expect(d.sent).toEqual(['goto']);
   });
 
+  it('no longer counts a drone in the RTL it was sent as sent home once its link is lost', async () => {
+    const d = setup(at(300, 200));
+    await d.home.send('E01', d.act, 'incident closed');
+    d.change(); // RTL seen
+    d.state.connected = false;
+    d.change();
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+
+  it('sends nothing more once a pilot takes the drone during the transit (another mode than GUIDED): no next corner, no RTL', async () => {
+    const d = setup(at(300), { onGoto: (n) => { if (n === 2) d.state.mode = 'LOITER'; } });
+    expect(await d.home.send('E01', d.act, 'incident closed')).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/LOITER: someone else took the drone/) });
+    expect(d.sent).toEqual(['goto', 'goto']);
+    expect(d.home.sentHomeByServer('E01')).toBe(false);
+  });
+
+  it('returns the errand already running when the drone is sent home again: one transit, one RTL', async () => {
+    const x = setup(at(300), { mode: 'GUIDED', flies: 'when-moved' });
+    const first = x.home.send('E01', x.act, 'incident closed');
+    await settle();
+    const second = x.home.send('E01', x.act, 'its task ended during the flight');
+    expect(second).toBe(first);
+    for (const p of x.audited[0]!.request.path as Array<{ lat: number; lon: number }>) { x.moveTo(p); await settle(); }
+    expect(await second).toEqual({ kind: 'rtl', way: 'round' });
+    expect(x.audited.map((a) => a.action)).toEqual(['transit-home', 'return-home']);
+    expect(x.sent.filter((c) => c === 'rtl')).toHaveLength(1);
+  });
+
+  it('stops a transit in progress at shutdown: no more gotos, no RTL, no more actions; nothing is sent home after', async () => {
+    const x = setup(at(300), { mode: 'GUIDED', flies: 'when-moved' });
+    const sending = x.home.send('E01', x.act, 'incident closed');
+    await settle();
+    expect(x.sent).toEqual(['goto']);
+    x.home.close();
+    expect(x.home.sentHomeByServer('E01')).toBe(false);
+    x.moveTo((x.audited[0]!.request.path as Array<{ lat: number; lon: number }>)[0]!);
+    expect(await sending).toMatchObject({ kind: 'stopped' });
+    expect(await x.home.send('E01', x.act, 'again')).toMatchObject({ kind: 'stopped' });
+    expect(x.sent).toEqual(['goto']);
+    expect(x.audited.map((a) => a.action)).toEqual(['transit-home']);
+  });
+
   it('keeps counting a drone in the RTL it was sent as sent home until it leaves RTL or lands', async () => {
     const d = setup(at(300, 200));
     await d.home.send('E01', d.act, 'incident closed');
@@ -162,3 +179,4 @@ describe('sending a drone home (a fake drone that flies where it is told)', () =
     expect(d.home.sentHomeByServer('E01')).toBe(false);
   });
 });
+

@@ -12,6 +12,7 @@ import type { DroneSession } from '../../server/fleet/drone-session.ts';
 import { toWireItems } from '../../server/fleet/mission-items.ts';
 import { goBackToPatrol, legBack, resumeTarget } from '../../server/fleet/patrol-return.ts';
 import { validateRoute, type Airspace } from '../../server/planning/index.ts';
+import { fakeDrone as droneStayingPut, settle } from '../helpers/fake-drone.ts';
 import { at, BLOCK, insideBlock, ring } from '../helpers/local-metres.ts';
 
 const AIRSPACE: Airspace = { noFly: [BLOCK] };
@@ -106,10 +107,9 @@ describe('going back to the patrol (a fake drone that flies where it is told)', 
     } as unknown as DroneSession;
     const audited: string[] = [];
     const act = async (_d: string, action: string, _r: unknown, fn: (s: DroneSession) => Promise<void>) => { audited.push(action); await fn(session); };
-    const stillOn = () => state.connected && state.mode !== 'RTL';
-    return { session, sent, audited, act, stillOn, state };
+    return { session, sent, audited, act, state };
   }
-  const context = (d: ReturnType<typeof fakeDrone>, seq: number) => ({ session: d.session, planId: 'p1', part: 'route', seq, missionItems: PATROL, airspace: AIRSPACE, act: d.act, stillOn: d.stillOn });
+  const context = (d: ReturnType<typeof fakeDrone>, seq: number) => ({ session: d.session, planId: 'p1', part: 'route', seq, missionItems: PATROL, airspace: AIRSPACE, act: d.act, held: () => true });
 
   it('resumes at once when the way is clear', async () => {
     const d = fakeDrone(at(40, 300));
@@ -139,5 +139,25 @@ describe('going back to the patrol (a fake drone that flies where it is told)', 
     expect(await goBackToPatrol(context(d, 4))).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/RTL/) });
     expect(d.sent).toEqual(['goto', 'goto']);
     expect(d.sent).not.toContain('resume 4');
+  });
+
+  it('stops, sending nothing more, when a pilot takes the drone during the transit (LOITER): no next corner, no resume', async () => {
+    const d = droneStayingPut(at(300), { mode: 'GUIDED' });
+    const audited: string[] = [];
+    const back = goBackToPatrol({ session: d.session, planId: 'p1', part: 'route', seq: 4, missionItems: PATROL, airspace: AIRSPACE, held: () => true,
+      act: async (_d, action, _r, fn) => { audited.push(action); await fn(d.session); } });
+    await settle();
+    expect(d.sent).toEqual(['goto']);
+    d.setMode('LOITER');
+    expect(await back).toMatchObject({ kind: 'stopped', reason: expect.stringMatching(/LOITER: someone else took the drone/) });
+    expect(d.sent).toEqual(['goto']);
+    expect(audited).toEqual(['transit-to-patrol']);
+  });
+
+  it('says the drone must go home, with the reason, when the way back cannot be checked (the adapter cannot read the mission)', async () => {
+    const d = fakeDrone(at(300));
+    const session = { ...d.session, adapter: { ...d.session.adapter, toVehicleMission: () => { throw new Error('item 3: unknown command'); } } } as unknown as DroneSession;
+    expect(await goBackToPatrol({ ...context(d, 4), session })).toMatchObject({ kind: 'home', reason: expect.stringMatching(/way back could not be checked: item 3: unknown command/) });
+    expect(d.sent).toEqual([]);
   });
 });
