@@ -30,8 +30,11 @@ export class FlightGuard {
   private modeAtStart = '';
   private taken: string | null = null;
 
-  /** `held`: the caller still has the drone (its task or errand is current). */
-  constructor(private readonly session: Pick<DroneSession, 'state' | 'adapter'>, private readonly held: () => boolean) {}
+  /**
+   * `held`: the caller still has the drone (its task or errand is current). `serverRtl`: the drone's
+   * RTL is one this server sent (a dispatcher may redirect a drone it sent home), not its own.
+   */
+  constructor(private readonly session: Pick<DroneSession, 'state' | 'adapter'>, private readonly held: () => boolean, private readonly serverRtl: () => boolean = () => false) {}
 
   /** The flight's first goto was acknowledged: from now on another mode means someone else took the drone. */
   begun(): void {
@@ -54,7 +57,12 @@ export class FlightGuard {
   /** The flight may send its next command. */
   stillOn(): boolean {
     const s = this.session.state;
-    return this.held() && s.connected && !homebound(s) && this.takenBy() === null;
+    return this.held() && s.connected && !this.homeboundOnItsOwn() && this.takenBy() === null;
+  }
+
+  private homeboundOnItsOwn(): boolean {
+    const s = this.session.state;
+    return homebound(s) && !(s.mode === 'RTL' && this.serverRtl());
   }
 
   /** `${what} was stopped (why): nothing more was sent`, for the flight's outcome. */

@@ -137,6 +137,12 @@ interface Errand {
  */
 export class HomeReturns {
   private readonly errands = new Map<string, Errand>();
+  /**
+   * Drones a task took while still in the RTL this server sent (a dispatcher redirecting a drone on
+   * its way home): that RTL stays the server's, not the drone's own, until the mode changes — the
+   * new task's first goto — so the new flight is not stopped by it.
+   */
+  private readonly redirected = new Set<string>();
   private closed = false;
 
   constructor(private readonly o: HomeReturnOptions) {
@@ -164,6 +170,7 @@ export class HomeReturns {
   close(): void {
     this.closed = true;
     this.errands.clear();
+    this.redirected.clear();
   }
 
   private async run(session: DroneSession, errand: Errand, act: DroneAction, reason: string): Promise<HomeOutcome> {
@@ -192,7 +199,7 @@ export class HomeReturns {
 
   /** Transiting home or in RTL because this server sent it home (not its failsafe, not a pilot): a dispatcher may redirect it. */
   sentHomeByServer(droneId: string): boolean {
-    return this.errands.has(droneId);
+    return this.errands.has(droneId) || this.redirected.has(droneId);
   }
 
   private forget(droneId: string, errand: Errand): void {
@@ -200,9 +207,12 @@ export class HomeReturns {
   }
 
   private watch(session: DroneSession): void {
+    const s = session.state;
+    if (this.redirected.has(session.id) && (!s.armed || !s.connected || s.mode !== 'RTL')) this.redirected.delete(session.id);
     const e = this.errands.get(session.id);
     if (!e) return;
-    const s = session.state;
+    // claimed by a task in the RTL the server sent: the errand is over, the RTL still the server's
+    if (this.o.tasks.taskOf(session.id) && e.phase === 'rtl' && s.armed && s.connected && s.mode === 'RTL') this.redirected.add(session.id);
     // disarmed, claimed by a task, or the link lost (in either phase): the errand is over
     if (!s.armed || !s.connected || this.o.tasks.taskOf(session.id)) return this.forget(session.id, e);
     if (e.phase === 'transit') {

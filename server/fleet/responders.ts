@@ -92,7 +92,8 @@ export class Responders {
     if (!session) return { kind: 'failed', reason: `no drone ${droneId}` };
     const flight: Flight = {
       taskId, cancelled: false,
-      guard: new FlightGuard(session, () => !flight.cancelled && !this.o.isClosed() && this.o.tasks.taskOf(droneId)?.id === taskId),
+      guard: new FlightGuard(session, () => !flight.cancelled && !this.o.isClosed() && this.o.tasks.taskOf(droneId)?.id === taskId,
+        () => this.o.patrols.sentHomeByServer(droneId)),
     };
     this.flights.set(droneId, flight);
     try {

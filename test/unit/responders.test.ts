@@ -159,6 +159,24 @@ describe('a dispatcher\'s flight and the release', () => {
     expect(x.tasks.taskOf('E01')).toBeUndefined();
   });
 
+  it('redirects a drone this server sent home to a new scene: its RTL is the server\'s own, not a failsafe to leave alone', async () => {
+    const d = fakeDrone(at(-40), { flies: 'at-once', mode: 'GUIDED' });
+    const x = dispatcher(d);
+    await x.responders.release('inc_1', 'E01'); // no patrol: home (a clear way: RTL at once)
+    expect(d.sent).toEqual(['rtl']);
+    expect(x.home.sentHomeByServer('E01')).toBe(true);
+    expect(x.responders.unavailable(d.state as never)).toBeNull(); // a dispatcher may take it
+    expect(x.tasks.claim('E01', { kind: 'incident', id: 'inc_2', sinceMs: 0 })).toBe(true);
+    d.change(); // the next telemetry, still in RTL, with the new task on the board
+    expect(x.responders.leftOnItsOwn(d.state as never)).toBe(false);
+    expect(await x.responders.flyTo('inc_2', 'E01', at(-60), 40)).toEqual({ kind: 'flown' });
+    expect(d.sent).toEqual(['rtl', 'goto']);
+    // a failsafe RTL after that is the drone's own again
+    d.setMode('RTL');
+    expect(x.home.sentHomeByServer('E01')).toBe(false);
+    expect(x.responders.leftOnItsOwn(d.state as never)).toBe(true);
+  });
+
   it('sends nothing more after shutdown: a way back to the patrol in progress stops there', async () => {
     const d = fakeDrone(START, { mode: 'GUIDED' });
     const x = dispatcher(d, { patrol: true });
