@@ -19,6 +19,8 @@ const TAKEOFF_CLIMB_TIMEOUT_MS = 10_000;
 export const ardupilotCopter: AutopilotAdapter = {
   name: 'ardupilot',
   guidedMode: 'GUIDED',
+  // RTL_ALT: centimetres above home (0: return at the current height)
+  returnAltitude: { param: 'RTL_ALT', metresPerUnit: 0.01 },
 
   modeName(_baseMode, customMode) {
     return NAMES.get(customMode) ?? `MODE_${customMode}`;

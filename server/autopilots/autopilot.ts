@@ -33,8 +33,19 @@ export interface VehicleControl {
   waitFor(predicate: (s: ControlState) => boolean, timeoutMs: number, failure: string): Promise<void>;
 }
 
+/** A vehicle parameter holding a height, and how to turn its value into metres. */
+export interface HeightParam {
+  param: string;
+  metresPerUnit: number;
+}
+
 export interface AutopilotAdapter {
   readonly name: AutopilotName;
+  /**
+   * Where the vehicle keeps the height above home its RTL climbs to before flying home (none: unknown
+   * for this firmware, and the server assumes one).
+   */
+  readonly returnAltitude?: HeightParam;
   /** Mode name from HEARTBEAT base_mode and custom_mode. */
   modeName(baseMode: number, customMode: number): string;
   /** Every mode name `setMode` understands. */

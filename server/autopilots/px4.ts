@@ -21,6 +21,8 @@ export const px4: AutopilotAdapter = {
   name: 'px4',
   // DO_REPOSITION with its change-mode flag puts PX4 in Hold (AUTO.LOITER), not OFFBOARD (goto below)
   guidedMode: 'LOITER',
+  // RTL_RETURN_ALT: metres above home (a float parameter, so its PARAM_VALUE carries the value itself)
+  returnAltitude: { param: 'RTL_RETURN_ALT', metresPerUnit: 1 },
 
   modeName(_baseMode, customMode) {
     const exact = NAMES.get(customMode >>> 0);

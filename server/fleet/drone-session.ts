@@ -74,6 +74,8 @@ export class DroneSession {
   private readonly componentTypes = new Map<number, number>();
   private readonly componentListeners = new Set<ComponentFrameListener>();
   private transfer: WorkItem<unknown> | null = null;
+  /** The RTL height as read from the vehicle (or null), once asked; dropped when the link is regained. */
+  private returnAltitude: Promise<number | null> | null = null;
 
   constructor(opts: SessionOptions) {
     this.id = opts.id;
@@ -146,6 +148,43 @@ export class DroneSession {
   onComponentFrame(listener: ComponentFrameListener): () => void {
     this.componentListeners.add(listener);
     return () => { this.componentListeners.delete(listener); };
+  }
+
+  /**
+   * The height above home, in metres, the vehicle's RTL climbs to before it flies home: read from the
+   * parameter its adapter names (`returnAltitude`) the first time it is asked, then remembered until the
+   * link is regained. Null, with the reason logged, when the adapter names none or the vehicle did not
+   * answer (or answered nonsense); never rejects.
+   */
+  returnAltitudeM(): Promise<number | null> {
+    this.returnAltitude ??= this.readReturnAltitudeM();
+    return this.returnAltitude;
+  }
+
+  /** The link is back after a loss: the vehicle may have been reconfigured or rebooted meanwhile, so its parameters are read again when next asked. */
+  linkRegained(): void {
+    this.returnAltitude = null;
+  }
+
+  private async readReturnAltitudeM(): Promise<number | null> {
+    const where = this.adapter.returnAltitude;
+    if (!where) {
+      this.logger.info({ autopilot: this.adapter.name }, 'RTL height not read: this autopilot names no parameter for it');
+      return null;
+    }
+    const result = await this.params.read(where.param).catch((err: Error) => ({ kind: 'error' as const, message: err.message }));
+    if (result.kind !== 'value') {
+      const why = result.kind === 'timeout' ? `no answer after ${result.attempts} attempts` : result.message;
+      this.logger.warn({ param: where.param, why }, 'RTL height not read');
+      return null;
+    }
+    const metres = Math.round(result.value * where.metresPerUnit * 100) / 100;
+    if (!Number.isFinite(metres) || metres < 0) {
+      this.logger.warn({ param: where.param, value: result.value }, 'RTL height not read: the vehicle\'s value is not a height');
+      return null;
+    }
+    this.logger.info({ param: where.param, value: result.value, rtlAltitudeM: metres }, 'RTL height read');
+    return metres;
   }
 
   /** The session ends: commands in flight are cancelled and every wait (`until`) fails with LINK_LOST at once. */

@@ -167,6 +167,7 @@ export class Fleet {
       let changed = session.receive(frame, receivedAtMs, events);
       if (!wasConnected && frame.msgid === minimal.Heartbeat.MSG_ID && frame.compid === session.state.compid) {
         session.state.connected = true;
+        session.linkRegained();
         changed = true;
         events.push({ kind: 'link-regained', droneId: session.id, at: new Date(receivedAtMs).toISOString() });
         this.askForStreams(session);

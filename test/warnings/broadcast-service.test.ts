@@ -9,34 +9,15 @@ import { describe, expect, it } from 'vitest';
 import type { DroneEvent } from '../../server/fleet/events.ts';
 import { Fleet } from '../../server/fleet/fleet.ts';
 import { SpeakerPlayClip, SpeakerSpeak, SpeakerState, SpeakerStatus } from '../../server/mavlink/dialects/speaker.ts';
-import { decodeDatagram, newDecodeCounters } from '../../server/mavlink/frame-decoder.ts';
 import { FrameEncoder } from '../../server/mavlink/frame-encoder.ts';
-import type { Frame } from '../../server/mavlink/frame.ts';
-import { newLinkCounters, type FrameHandler, type Link } from '../../server/mavlink/links/link.ts';
 import { decodeAs } from '../../server/mavlink/message.ts';
 import { openSqliteStore } from '../../server/store/sqlite-store.ts';
 import type { Store, StoredBroadcast } from '../../server/store/store.ts';
 import { FakeClock } from '../../server/time/clock.ts';
+import { MemoryLink } from '../helpers/memory-link.ts';
 import { BroadcastService } from '../../server/warnings/broadcast-service.ts';
 
-const REMOTE = '127.0.0.1:5000';
 const HOME = { lat: 30.4987, lon: 114.4123 };
-
-class MemoryLink implements Link {
-  readonly id = 'udp:mem';
-  readonly counters = newLinkCounters(newDecodeCounters());
-  readonly sent: Frame[] = [];
-  private handler: FrameHandler = () => {};
-  constructor(private readonly clock: FakeClock) {}
-  onFrame(h: FrameHandler): void { this.handler = h; }
-  onBytes(): void {}
-  onSent(): void {}
-  send(_remote: string, bytes: Uint8Array): void { decodeDatagram(bytes, (f) => this.sent.push(f), newDecodeCounters()); }
-  async start(): Promise<void> {}
-  async close(): Promise<void> {}
-  address() { return { host: '127.0.0.1', port: 0 }; }
-  deliver(bytes: Buffer): void { decodeDatagram(bytes, (frame) => this.handler({ remote: REMOTE, frame, receivedAtMs: this.clock.nowMs() }), newDecodeCounters()); }
-}
 
 function setup(store: Store = openSqliteStore(':memory:')) {
   const clock = new FakeClock();
