@@ -1,13 +1,15 @@
 /**
  * The way home when this server sends a drone home (a task released with no patrol to go back to, a
  * flight stopped half-way, an overwatch drone relieved or dropping out). RTL flies a straight line
- * home, climbing in place to max(its height, RTL_ALT) first, and knows nothing of the no-fly zones:
+ * home, climbing in place to max(its height, its RTL height) first, and knows nothing of the no-fly zones:
  * that line is checked against the airspace first, like every other route the server has a drone fly.
  *
  *   sent home (send)
  *     │ home or position unknown ────────────────────────────────────────────────▶ RTL, unchecked (logged, audited)
  *     ▼
- *   straight leg (here, at its height → home, at max(its height, RTL_ALT)) ──clear──▶ RTL
+ *   RTL height: the vehicle's (RTL_ALT, RTL_RETURN_ALT; read once per link) or, unread, 15 m assumed
+ *     ▼
+ *   straight leg (here, at its height → home, at max(its height, RTL height)) ──clear──▶ RTL
  *     │ enters a no-fly zone
  *     ▼
  *   transit round the zones (GUIDED, corner by corner, ending over home) ──arrived──▶ RTL (lands where it is)
@@ -26,9 +28,13 @@
  * transit or the RTL. Sending a drone home that is already on its way returns that errand's outcome:
  * nothing is sent twice.
  *
- * The RTL height is assumed, not read from the vehicle: `rtlAltitudeM` (default 15 m, ArduCopter's
- * RTL_ALT default of 1500 cm and the simulator's). The leg is checked against every zone that applies
- * anywhere between the drone's height and max(its height, that one).
+ * The RTL height is the vehicle's own, read from the parameter its adapter names (RTL_ALT on
+ * ArduCopter, RTL_RETURN_ALT on PX4: `DroneSession.returnAltitudeM`, once per link) just before the
+ * way is checked; when the adapter names none or the vehicle did not answer it is assumed:
+ * `assumedRtlAltitudeM` (default 15 m, ArduCopter's RTL_ALT default of 1500 cm and the simulator's).
+ * Which one, and the figure, are audited with the errand (`rtlAltitudeM`, `rtlAltitudeFrom:
+ * 'vehicle' | 'assumed'`). The leg is checked against every zone that applies anywhere between the drone's height
+ * and max(its height, that one).
  *
  * An operator's own RTL (POST /api/drones/:id/commands) is the operator's order and is sent as it is.
  */
@@ -69,11 +75,24 @@ export interface HomeFlight {
   reason: string;
   /** Still this errand's drone (not claimed by a task): the link, a homebound mode and a pilot's takeover are checked besides (flight-guard.ts). */
   held: () => boolean;
-  rtlAltitudeM?: number;
+  /** The RTL height when the vehicle's cannot be read (default DEFAULT_RTL_ALTITUDE_M). */
+  assumedRtlAltitudeM?: number;
   /** Called once the RTL is about to be sent (the bookkeeping's phase). */
   onRtl?: () => void;
   /** There is no safe way: the drone goes home anyway, and the operators must hear of it. */
   onUnsafe?: (reason: string) => void;
+}
+
+/** The RTL height the way home was checked at: the vehicle's own, or assumed when it could not be read. */
+export interface RtlHeight {
+  rtlAltitudeM: number;
+  rtlAltitudeFrom: 'vehicle' | 'assumed';
+}
+
+/** The vehicle's RTL height when it has one (read once per link), `assumedM` otherwise. */
+export async function rtlHeightOf(session: Pick<DroneSession, 'returnAltitudeM'>, assumedM = DEFAULT_RTL_ALTITUDE_M): Promise<RtlHeight> {
+  const read = await session.returnAltitudeM();
+  return read !== null ? { rtlAltitudeM: read, rtlAltitudeFrom: 'vehicle' } : { rtlAltitudeM: assumedM, rtlAltitudeFrom: 'assumed' };
 }
 
 /** Checks the way home, flies round what is in the way, then RTL; or RTL with the reason when there is no safe way. */
@@ -81,33 +100,38 @@ export async function flyHome(c: HomeFlight): Promise<HomeOutcome> {
   const id = c.session.id;
   const guard = new FlightGuard(c.session, c.held);
   const stopped = (): HomeOutcome => ({ kind: 'stopped', reason: guard.stopped('the way home') });
-  const decide = (): { way: HomeWay; reason?: string; leg?: Way & { kind: 'round' } } => {
-    const here = c.session.state.position;
-    const home = c.session.state.home;
-    if (!c.session.state.armed || c.session.state.landed) return { way: 'unchecked', reason: 'the drone is on the ground: RTL, no transit' };
-    if (!here || !home) return { way: 'unchecked', reason: `the drone reports no ${here ? 'home' : 'position'}: its way home cannot be checked` };
-    const way = wayHome({ lat: here.lat, lon: here.lon, altitudeM: here.altRelM }, home, c.airspace, c.rtlAltitudeM);
+  /** Checked at this RTL height (none when the way could not be checked). */
+  let height: RtlHeight | undefined;
+  const decide = async (): Promise<{ way: HomeWay; reason?: string; leg?: Way & { kind: 'round' } }> => {
+    const s = c.session.state;
+    // the height first (a round trip to the vehicle, or the read's timeout), then where the drone is by then
+    if (s.armed && !s.landed && s.position && s.home) height ??= await rtlHeightOf(c.session, c.assumedRtlAltitudeM);
+    const here = s.position;
+    const home = s.home;
+    if (!s.armed || s.landed) return { way: 'unchecked', reason: 'the drone is on the ground: RTL, no transit' };
+    if (!here || !home || !height) return { way: 'unchecked', reason: `the drone reports no ${here ? 'home' : 'position'}: its way home cannot be checked` };
+    const way = wayHome({ lat: here.lat, lon: here.lon, altitudeM: here.altRelM }, home, c.airspace, height.rtlAltitudeM);
     if (way.kind === 'straight') return { way: 'straight' };
     if (way.kind === 'none') return { way: 'unsafe', reason: `no safe way home: ${way.reason}` };
     return { way: 'round', leg: way };
   };
-  let d = decide();
+  let d = await decide();
   if (!guard.stillOn()) return stopped();
   if (d.leg) {
     const leg = d.leg;
     try {
-      await c.act(id, 'transit-home', { reason: c.reason, altitudeM: leg.altitudeM, path: leg.path }, (s) => flyPath(s, leg.path, leg.altitudeM, guard, { arriveAtEnd: true }));
+      await c.act(id, 'transit-home', { reason: c.reason, altitudeM: leg.altitudeM, path: leg.path, ...height }, (s) => flyPath(s, leg.path, leg.altitudeM, guard, { arriveAtEnd: true }));
     } catch (err) {
       if (!guard.stillOn()) return stopped();
       // the way round failed half-way (a command refused, a corner not reached): from where it is now, RTL
-      const now = decide();
+      const now = await decide();
       d = now.way === 'straight' ? now : { way: 'unsafe', reason: `the way round failed (${(err as Error).message}); ${now.reason ?? 'the straight way home from here still enters a no-fly zone'}` };
     }
     if (!guard.stillOn()) return stopped();
   }
   if (d.way === 'unsafe') c.onUnsafe?.(d.reason!);
   c.onRtl?.();
-  await c.act(id, 'return-home', { reason: c.reason, way: d.way, ...(d.reason ? { wayReason: d.reason } : {}) }, (s) => executeCommand(s, { type: 'rtl' }));
+  await c.act(id, 'return-home', { reason: c.reason, way: d.way, ...(d.reason ? { wayReason: d.reason } : {}), ...height }, (s) => executeCommand(s, { type: 'rtl' }));
   return { kind: 'rtl', way: d.way, ...(d.reason ? { reason: d.reason } : {}) };
 }
 
@@ -119,7 +143,8 @@ export interface HomeReturnOptions {
   logger: Logger;
   /** Today's airspace, which the way home is checked against. */
   airspace: () => Airspace;
-  rtlAltitudeM?: number;
+  /** The RTL height when a vehicle's cannot be read (default DEFAULT_RTL_ALTITUDE_M). */
+  assumedRtlAltitudeM?: number;
 }
 
 /** One sending home: transiting round the zones, or in the RTL the server sent. */
@@ -180,7 +205,7 @@ export class HomeReturns {
       const outcome = await flyHome({
         session, airspace: this.o.airspace(), act, reason,
         held: () => this.errands.get(droneId) === errand && !this.o.tasks.taskOf(droneId),
-        ...(this.o.rtlAltitudeM !== undefined ? { rtlAltitudeM: this.o.rtlAltitudeM } : {}),
+        ...(this.o.assumedRtlAltitudeM !== undefined ? { assumedRtlAltitudeM: this.o.assumedRtlAltitudeM } : {}),
         onRtl: () => { errand.phase = 'rtl'; },
         onUnsafe: (why) => {
           log.error({ reason, why }, 'sending the drone home by RTL through the geofences: there is no safe way');

@@ -19,6 +19,8 @@ export interface FakeDroneOptions {
   home?: LatLon | null;
   batteryPct?: number;
   missionSeq?: number;
+  /** The RTL height the vehicle reports, in metres (default none: it cannot be read, and the server assumes one). */
+  rtlAltitudeM?: number;
   /** Called after the n-th goto has moved the drone, before the telemetry update (a failsafe, a pilot). */
   onGoto?: (n: number) => void;
 }
@@ -40,6 +42,7 @@ export function fakeDrone(start: LatLon, o: FakeDroneOptions = {}) {
   };
   const session = {
     id: 'E01', state, control: {},
+    returnAltitudeM: async () => o.rtlAltitudeM ?? null,
     adapter: {
       ...ardupilotCopter,
       goto: async (_v: unknown, lat: number, lon: number) => {

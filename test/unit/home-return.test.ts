@@ -3,7 +3,8 @@
  * simulator: the decision on pure inputs (clear → RTL; a no-fly zone in the way, at any height up to
  * the RTL height → round it; no way → none, with the reason), and the commands a drone is sent for
  * each (a fake session that moves where it is told): RTL only, transit then RTL, RTL anyway with the
- * reason and an urgent event, nothing more once its failsafe or another task takes it.
+ * reason and an urgent event, nothing more once its failsafe or another task takes it; the RTL height
+ * is the vehicle's when it reports one (15 m assumed otherwise), and the audit says which.
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -68,7 +69,7 @@ describe('sending a drone home (a fake drone that flies where it is told)', () =
     const d = setup(at(300, 200), { airspace: { noFly: [{ ...BLOCK, polygon: ring(90, 210, 400, 500) }] } });
     expect(await d.home.send('E01', d.act, 'incident closed')).toEqual({ kind: 'rtl', way: 'straight' });
     expect(d.sent).toEqual(['rtl']);
-    expect(d.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'straight' } }]);
+    expect(d.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'straight', rtlAltitudeM: 15, rtlAltitudeFrom: 'assumed' } }]);
     expect(d.home.sentHomeByServer('E01')).toBe(true);
     expect(d.events).toEqual([]);
   });
@@ -94,8 +95,28 @@ describe('sending a drone home (a fake drone that flies where it is told)', () =
     const out = await d.home.send('E01', d.act, 'incident closed');
     expect(out).toMatchObject({ kind: 'rtl', way: 'unsafe', reason: expect.stringMatching(/^no safe way home: .*nf_home/) });
     expect(d.sent).toEqual(['rtl']);
-    expect(d.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'unsafe', wayReason: out.kind === 'rtl' ? out.reason : '' } }]);
+    expect(d.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'unsafe', wayReason: out.kind === 'rtl' ? out.reason : '', rtlAltitudeM: 15, rtlAltitudeFrom: 'assumed' } }]);
     expect(d.events).toEqual([expect.objectContaining({ kind: 'geofence-breach', droneId: 'E01', reason: expect.stringMatching(/nf_home/) })]);
+  });
+
+  it('checks the way at the vehicle\'s own RTL height when it has one: at 30 m a no-fly zone from 20 m up blocks the straight way (at the assumed 15 m it would not), so it flies round, and the audit says which height and whence', async () => {
+    const raised: Airspace = { noFly: [{ ...BLOCK, floorM: 20, ceilingM: 120 }] };
+    const low = (o: FakeDroneOptions) => { const x = setup(at(300), { ...o, airspace: raised }); x.state.position.altRelM = 10; return x; };
+
+    const read = low({ rtlAltitudeM: 30 });
+    expect(await read.home.send('E01', read.act, 'incident closed')).toEqual({ kind: 'rtl', way: 'round' });
+    expect(read.audited.map((a) => a.action)).toEqual(['transit-home', 'return-home']);
+    expect(read.audited[0]!.request).toMatchObject({ altitudeM: 30, rtlAltitudeM: 30, rtlAltitudeFrom: 'vehicle' });
+    expect(read.audited[1]!.request).toEqual({ reason: 'incident closed', way: 'round', rtlAltitudeM: 30, rtlAltitudeFrom: 'vehicle' });
+    expect(read.gotos.some(insideBlock)).toBe(false);
+    expect(read.gotos.at(-1)).toMatchObject(BASE);
+    expect(read.sent.at(-1)).toBe('rtl');
+
+    // the same drone whose RTL height cannot be read: 15 m assumed, under the zone's floor, straight home
+    const assumed = low({});
+    expect(await assumed.home.send('E01', assumed.act, 'incident closed')).toEqual({ kind: 'rtl', way: 'straight' });
+    expect(assumed.audited).toEqual([{ action: 'return-home', request: { reason: 'incident closed', way: 'straight', rtlAltitudeM: 15, rtlAltitudeFrom: 'assumed' } }]);
+    expect(assumed.sent).toEqual(['rtl']);
   });
 
   it('sends plain RTL, with the reason, when the drone reports no home', async () => {
