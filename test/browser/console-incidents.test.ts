@@ -72,6 +72,9 @@ describe('console: incidents and response figures in Chromium', () => {
 
     await page.locator('[data-command=incident-report]').click();
     await page.locator('[data-test=incident-pick-hint]').waitFor();
+    // the candidates the server answered the page with (two drones side by side at the base swap places
+    // in the ranking as their GPS noise and wind estimates move: a second request may rank them otherwise)
+    const answered = page.waitForResponse((r) => r.url().includes('/api/dispatch/candidates'));
     await clickMap(page, [SCENE]);
 
     // the dispatcher's candidates for the clicked point, as the server ranks them
@@ -80,7 +83,13 @@ describe('console: incidents and response figures in Chromium', () => {
     const [lat, lon] = where.replace(/^[^\d]*/, '').split(',').map(Number);
     expect(Math.abs(lat! - SCENE.lat) * 111_320).toBeLessThan(3);
     expect(Math.abs(lon! - SCENE.lon) * 96_000).toBeLessThan(3);
-    const ranked = (await server.api('GET', `/api/dispatch/candidates?lat=${lat}&lon=${lon}`)).body;
+    const response = await answered;
+    const asked = new URL(response.url());
+    expect(Math.abs(Number(asked.searchParams.get('lat')) - lat!)).toBeLessThan(1e-5); // the point shown, to its 5 decimals
+    expect(Math.abs(Number(asked.searchParams.get('lon')) - lon!)).toBeLessThan(1e-5);
+    const ranked = await response.json();
+    const now = (await server.api('GET', `/api/dispatch/candidates?lat=${lat}&lon=${lon}`)).body;
+    expect(new Set(ranked.candidates.map((c: any) => c.droneId))).toEqual(new Set(now.candidates.map((c: any) => c.droneId)));
     const shown = await page.locator('[data-test=incident-candidates] ol li').evaluateAll((els) => els.map((e) => e.getAttribute('data-drone')));
     expect(shown).toEqual(ranked.candidates.map((c: any) => c.droneId).slice(0, 5));
     expect(await page.locator('[data-test=incident-candidates] ol li').first().textContent()).toMatch(/预计 .*秒.* 到达/);
