@@ -69,7 +69,8 @@ export class Responders {
   constructor(private readonly o: ResponderOptions) {
     this.idKey = o.kind === 'incident' ? 'incidentId' : 'advisoryId';
     this.act = auditedAction({ fleet: o.fleet, store: o.store, clock: o.clock, operator: o.operator, isClosed: o.isClosed });
-    this.unavailable = unavailability({ tasks: o.tasks, patrols: o.patrols, ...(o.busyElsewhere ? { busyElsewhere: o.busyElsewhere } : {}), resting: (d) => (this.restingUntilMs.get(d) ?? 0) > o.clock.nowMs() });
+    this.unavailable = unavailability({ tasks: o.tasks, patrols: o.patrols, ...(o.busyElsewhere ? { busyElsewhere: o.busyElsewhere } : {}), resting: (d) => (this.restingUntilMs.get(d) ?? 0) > o.clock.nowMs(),
+      guidedModeOf: (d) => o.fleet.get(d)?.adapter.guidedMode ?? null });
   }
 
   /** The drone failed a task (refused a command, lost its link, left the scene): it rests before the next. */
