@@ -7,7 +7,7 @@
  * to the guided mode. A drone the server itself sent home after a task may be redirected.
  */
 import type { Drone } from '../contracts/drone.ts';
-import { HOMEBOUND_MODES } from './flight-guard.ts';
+import { HOMEBOUND_MODES, homebound } from './flight-guard.ts';
 import type { PatrolBook } from './patrols.ts';
 import type { Task, TaskBoard } from './task-board.ts';
 
@@ -18,7 +18,7 @@ export type Unavailable = (drone: Drone) => string | null;
 
 /** Flying home or landing on its own (a failsafe, a pilot), not because this server sent it home. */
 export function homeboundOnItsOwn(d: Drone, patrols: PatrolBook): boolean {
-  return d.armed && !d.landed && HOMEBOUND_MODES.has(d.mode) && !(d.mode === 'RTL' && patrols.sentHomeByServer(d.id));
+  return homebound(d) && !(d.mode === 'RTL' && patrols.sentHomeByServer(d.id));
 }
 
 /**
